@@ -1,0 +1,57 @@
+"""The layer registry: one declaration per layer, collected in one explicit tuple.
+
+Adding a layer is one spec file and one line here. Everything else (tables, API collections,
+ETL headers, map layers) is derived from :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+from layers import (
+    enterprises,
+    observations,
+    outfalls,
+    park,
+    receptors,
+    rivers,
+    sewer_nodes,
+    sewer_pipes,
+    standard_limits,
+    stations,
+    zones,
+)
+from layers.spec import Layer
+
+#: In dependency order: a layer comes after every layer its foreign keys point to.
+REGISTRY: tuple[Layer, ...] = (
+    park.LAYER,
+    zones.LAYER,
+    enterprises.LAYER,
+    rivers.LAYER,
+    sewer_nodes.LAYER,
+    sewer_pipes.LAYER,
+    outfalls.LAYER,
+    receptors.LAYER,
+    stations.LAYER,
+    observations.LAYER,
+    standard_limits.LAYER,
+)
+
+BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}
+
+
+class UnknownLayerError(KeyError):
+    """Raised for a layer id that is not in the registry."""
+
+    def __str__(self) -> str:
+        return (
+            f"未知图层 {self.args[0]!r} / unknown layer {self.args[0]!r}; "
+            f"known: {', '.join(BY_ID)}"
+        )
+
+
+def get_layer(layer_id: str) -> Layer:
+    """The declaration of ``layer_id``; :class:`UnknownLayerError` when there is none."""
+    try:
+        return BY_ID[layer_id]
+    except KeyError:
+        raise UnknownLayerError(layer_id) from None

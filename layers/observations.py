@@ -1,0 +1,43 @@
+"""Monitoring observations: one value of one parameter at one station and time."""
+
+from __future__ import annotations
+
+from layers.spec import Field, FieldType, Group, Layer, choice
+
+T = FieldType
+
+LAYER = Layer(
+    id="observations",
+    zh="监测数据",
+    en="Observations",
+    group=Group.MONITORING,
+    geometry=None,
+    description_zh="各监测站点的监测数据（因子以HJ 212-2017编码表示）",
+    description_en="Observations at the monitoring stations (parameters by HJ 212-2017 code)",
+    fields=(
+        Field("station_code", T.TEXT, "站点编码", "Station code", required=True,
+              references="stations.code", aliases=("站点编号", "点位编码")),
+        Field("time", T.TIMESTAMPTZ, "监测时间", "Time", required=True,
+              aliases=("时间", "数据时间", "DataTime")),
+        Field("parameter", T.TEXT, "监测因子", "Parameter (HJ 212 code)", required=True,
+              pattern="^[a-z][0-9]{5}$", aliases=("因子编码", "因子")),
+        Field("value", T.REAL, "监测值", "Value", aliases=("浓度", "数值")),
+        Field("unit", T.TEXT, "单位", "Unit"),
+        # Data flags of HJ 212-2017 (6.6.4): N normal, F stopped, M maintenance, S manual,
+        # D fault, C calibration, T over range, B communication fault.
+        Field("flag", T.TEXT, "数据标记", "Data flag", choices=(
+            choice("N", "正常", "Normal"),
+            choice("F", "停运", "Stopped"),
+            choice("M", "维护", "Maintenance"),
+            choice("S", "手工输入", "Manual"),
+            choice("D", "故障", "Fault"),
+            choice("C", "校准", "Calibration"),
+            choice("T", "超测上限", "Over range"),
+            choice("B", "通讯异常", "Communication fault"),
+        ), aliases=("标记",)),
+    ),
+    natural_key=("station_code", "parameter", "time"),
+    popup=("station_code", "time", "parameter", "value", "unit", "flag"),
+    time_field="time",
+    source="Jiangsu 7.3; HJ 212-2017",
+)

@@ -1,0 +1,196 @@
+"""The frozen declarations every layer is written in.
+
+A :class:`Layer` is the single source of truth for one layer of the park model. The database
+tables (``layers.schema``), the ETL header mapping (``etl``), and later the OGC API resources and
+the web-map layers are all derived from these declarations; nothing else declares a field again.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class FieldType(enum.StrEnum):
+    """Storage types a field may have; each maps to one PostgreSQL type in ``layers.schema``."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    REAL = "real"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    TIMESTAMPTZ = "timestamptz"
+    TEXT_LIST = "text[]"
+
+
+class Group(enum.StrEnum):
+    """Module groups, following the modules of the Jiangsu guideline (7.2-7.6) and Guangxi L.3(3)."""
+
+    PARK = "park"
+    SOURCES = "sources"
+    MONITORING = "monitoring"
+    RECEPTORS = "receptors"
+    NETWORKS = "networks"
+    RISK = "risk"
+    REFERENCE = "reference"
+
+
+GROUP_TITLES: dict[Group, tuple[str, str]] = {
+    Group.PARK: ("园区信息与功能分区", "Park information and zones"),
+    Group.SOURCES: ("企业与污染源", "Enterprises and pollution sources"),
+    Group.MONITORING: ("环境质量监测", "Environmental quality monitoring"),
+    Group.RECEPTORS: ("环境敏感目标与生态", "Receptors and ecology"),
+    Group.NETWORKS: ("水系与排水管网", "Water and sewer networks"),
+    Group.RISK: ("风险与应急", "Risk and emergency"),
+    Group.REFERENCE: ("标准与参考", "Standards and reference"),
+}
+
+
+class Access(enum.StrEnum):
+    """Who may read a layer (Guangxi 4.2.4.2: archived results are access-controlled)."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of an enumerated field, with its Chinese and English labels.
+
+    ``aliases`` are further spellings accepted on load (e.g. ``居民区`` beside ``居民点``).
+    """
+
+    value: str | int
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+#: A field check returns ``None`` when the value is acceptable, else a one-line reason.
+Check = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a layer.
+
+    Parameters
+    ----------
+    name : the column name, the OGC API property name and the canonical ETL header.
+    type : storage type.
+    zh, en : human titles; ``zh`` is also accepted as an input header.
+    unit : unit of measure (SI or the standard's), shown beside values in popups.
+    choices : the enumeration, if any; stored values are ``Choice.value``.
+    required : a row without it is rejected on load; the column is NOT NULL.
+    aliases : further Chinese headers used in the standards' tables (e.g. ``统一社会信用代码``).
+    references : ``"layer.field"`` this field is a foreign key to.
+    pattern : a POSIX regular expression the value must match (checked in the database too).
+    minimum, maximum : inclusive bounds for numeric fields.
+    check : a further row-level validation that SQL cannot express (e.g. a check character).
+    choices_of_list : for TEXT_LIST fields, a callable naming the allowed list elements.
+    private : personal data (names of contacts, phone numbers) hidden from public views.
+    """
+
+    name: str
+    type: FieldType
+    zh: str
+    en: str
+    unit: str | None = None
+    choices: tuple[Choice, ...] = ()
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    references: str | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    check: Check | None = None
+    private: bool = False
+
+    @property
+    def choice_values(self) -> tuple[str | int, ...]:
+        return tuple(c.value for c in self.choices)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header this field is recognised by on load, canonical name first."""
+        return (self.name, self.zh, self.en, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Style:
+    """Hints for the web map. Colours are CSS colours; ``by`` names the field that picks one.
+
+    ``visible`` says whether the layer is on when the page opens; ``min_zoom`` hides a dense
+    layer until the view is close enough; ``cluster`` groups dense points.
+    """
+
+    color: str = "#3388ff"
+    fill: str | None = None
+    weight: float = 2.0
+    radius: float = 6.0
+    by: str | None = None
+    palette: tuple[tuple[str | int, str], ...] = ()
+    visible: bool = True
+    min_zoom: int | None = None
+    cluster: bool = False
+    arrows: bool = False
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the park model.
+
+    ``id`` is the table name, the OGC API collection id and the map layer key. ``geometry`` is
+    ``None`` for tables without one (observations, standard limits); otherwise a tuple of the
+    accepted OGC simple-feature types, the first being the column's declared type.
+    """
+
+    id: str
+    zh: str
+    en: str
+    group: Group
+    geometry: tuple[str, ...] | None
+    fields: tuple[Field, ...]
+    natural_key: tuple[str, ...]
+    description_zh: str = ""
+    description_en: str = ""
+    srid: int = 4326
+    style: Style = field(default_factory=Style)
+    popup: tuple[str, ...] = ()
+    access: Access = Access.PUBLIC
+    time_field: str | None = None
+    source: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"layer {self.id!r} has no field {name!r}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def geometry_type(self) -> str | None:
+        """The declared column type: the single type, or GEOMETRY when several are accepted."""
+        if self.geometry is None:
+            return None
+        return self.geometry[0] if len(self.geometry) == 1 else "GEOMETRY"
+
+    @property
+    def references(self) -> tuple[tuple[Field, str, str], ...]:
+        """``(field, target_layer, target_field)`` for each foreign key."""
+        out = []
+        for f in self.fields:
+            if f.references:
+                target_layer, target_field = f.references.split(".")
+                out.append((f, target_layer, target_field))
+        return tuple(out)
+
+
+def choice(value: str | int, zh: str, en: str, *aliases: str) -> Choice:
+    """Shorthand for :class:`Choice` used in the layer files."""
+    return Choice(value, zh, en, tuple(aliases))

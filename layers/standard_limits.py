@@ -1,0 +1,53 @@
+"""Limits of the environmental quality and emission standards, with their editions.
+
+Each row is one limit of one parameter, class and averaging period, valid for a date range, so
+an observation is judged by the edition in force on its date. Content arrives with the
+monitoring issue; the table exists from the start.
+"""
+
+from __future__ import annotations
+
+from layers.spec import Access, Field, FieldType, Group, Layer, choice
+
+T = FieldType
+
+LAYER = Layer(
+    id="standard_limits",
+    zh="标准限值",
+    en="Standard limits",
+    group=Group.REFERENCE,
+    geometry=None,
+    description_zh="环境质量标准及排放标准限值（含版本与适用时段）",
+    description_en="Limits of the environmental quality and emission standards, by edition",
+    fields=(
+        Field("standard", T.TEXT, "标准编号", "Standard number", required=True,
+              aliases=("执行标准编号",)),
+        Field("edition", T.TEXT, "版本", "Edition", required=True, pattern="^[0-9]{4}$",
+              aliases=("年份",)),
+        Field("title", T.TEXT, "标准名称", "Standard title", aliases=("执行标准名称",)),
+        Field("parameter", T.TEXT, "监测因子", "Parameter (HJ 212 code)", required=True,
+              pattern="^[a-z][0-9]{5}$"),
+        Field("quality_class", T.TEXT, "类别", "Class", required=True, aliases=("功能区类别",)),
+        Field("period", T.TEXT, "平均时间", "Averaging period", required=True, choices=(
+            choice("1h", "1小时平均", "1-hour mean"),
+            choice("8h", "日最大8小时平均", "Max daily 8-hour mean"),
+            choice("24h", "24小时平均", "24-hour mean"),
+            choice("annual", "年平均", "Annual mean"),
+            choice("sample", "单次", "Single sample"),
+        )),
+        Field("bound", T.TEXT, "限值方向", "Bound", required=True, choices=(
+            choice("upper", "上限", "Upper"),
+            choice("lower", "下限", "Lower"),
+        )),
+        Field("limit_value", T.REAL, "限值", "Limit", required=True,
+              aliases=("执行标准限值", "浓度限值")),
+        Field("unit", T.TEXT, "单位", "Unit", required=True),
+        Field("valid_from", T.DATE, "生效日期", "Valid from", required=True),
+        Field("valid_to", T.DATE, "失效日期", "Valid to"),
+        Field("clause", T.TEXT, "出处条款", "Source clause", aliases=("条款",)),
+        Field("confirmed", T.BOOLEAN, "已核实", "Confirmed against the text"),
+    ),
+    natural_key=("standard", "edition", "parameter", "quality_class", "period", "valid_from"),
+    access=Access.PUBLIC,
+    source="GB 3095, GB 3838, HJ 633",
+)
