@@ -44,8 +44,7 @@ class UnknownLayerError(KeyError):
 
     def __str__(self) -> str:
         return (
-            f"未知图层 {self.args[0]!r} / unknown layer {self.args[0]!r}; "
-            f"known: {', '.join(BY_ID)}"
+            f"未知图层 {self.args[0]!r} / unknown layer {self.args[0]!r}; known: {', '.join(BY_ID)}"
         )
 
 

@@ -31,10 +31,14 @@ def credit_code_problem(code: object) -> str | None:
     if not isinstance(code, str):
         return "统一社会信用代码必须是文本 / credit code must be text"
     if len(code) != 18:
-        return f"统一社会信用代码应为18位，实为{len(code)}位 / credit code must have 18 characters, has {len(code)}"
+        return (
+            f"统一社会信用代码应为18位，实为{len(code)}位 / "
+            f"credit code must have 18 characters, has {len(code)}"
+        )
     bad = sorted({c for c in code if c not in ALPHABET})
     if bad:
-        return f"统一社会信用代码含非法字符 {''.join(bad)} / credit code has invalid characters {''.join(bad)}"
+        chars = "".join(bad)
+        return f"统一社会信用代码含非法字符 {chars} / credit code has invalid characters {chars}"
     expected = check_character(code[:17])
     if code[17] != expected:
         return (

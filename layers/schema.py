@@ -101,7 +101,9 @@ def table_for(layer: Layer, metadata: MetaData) -> Table:
     for f, target_layer, target_field in layer.references:
         constraints.append(
             ForeignKeyConstraint(
-                [f.name], [f"{target_layer}.{target_field}"], onupdate="CASCADE",
+                [f.name],
+                [f"{target_layer}.{target_field}"],
+                onupdate="CASCADE",
                 ondelete="RESTRICT",
             )
         )

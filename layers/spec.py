@@ -26,7 +26,7 @@ class FieldType(enum.StrEnum):
 
 
 class Group(enum.StrEnum):
-    """Module groups, following the modules of the Jiangsu guideline (7.2-7.6) and Guangxi L.3(3)."""
+    """Module groups, after the Jiangsu guideline modules (7.2-7.6) and Guangxi L.3(3)."""
 
     PARK = "park"
     SOURCES = "sources"

@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Both start with `make setup`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system-packages demo test lint clean-venv
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(VENV)/bin/python:
+	@python=$$(scripts/find-python.sh) && echo "creating $(VENV) with $$python" && \
+	  "$$python" -m venv $(VENV)
+
+# Reinstalled only when the package metadata changes, so a second `make setup` is quick.
+$(STAMP): $(VENV)/bin/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/onemap db up
+	$(BIN)/onemap demo load
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy layers etl analytics
+
+clean-venv:
+	rm -rf $(VENV)

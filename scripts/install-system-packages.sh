@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
+# (the distribution's postgresql-NN-postgis-3) and the GDAL command-line tools. Debian/Ubuntu.
+# Quiet and quick when everything is there already.
+set -euo pipefail
+
+have_postgis() {
+  for bindir in /usr/lib/postgresql/*/bin; do
+    v=$(basename "$(dirname "$bindir")")
+    [ -x "$bindir/initdb" ] && [ -f "/usr/share/postgresql/$v/extension/postgis.control" ] && return 0
+  done
+  return 1
+}
+
+missing=()
+have_postgis || missing+=(postgis)
+command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Missing: ${missing[*]}. Install PostgreSQL with PostGIS and GDAL's command-line tools" >&2
+  echo "with your system's package manager, or set ONEMAP_DATABASE_URL to a PostGIS server." >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Missing: ${missing[*]}; run this script as root, or install them yourself." >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+packages=(gdal-bin)
+if [[ " ${missing[*]} " == *" postgis "* ]]; then
+  $SUDO apt-get install -y -qq postgresql-common >/dev/null
+  # The distribution's default PostgreSQL major version, e.g. 15 on Debian 12, 16 on Ubuntu 24.04.
+  major=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -1)
+  [ -n "$major" ] || { echo "cannot tell the distribution's PostgreSQL version" >&2; exit 1; }
+  packages+=("postgresql-$major" "postgresql-$major-postgis-3")
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+# Debian starts a system-wide cluster on install; onemap runs its own and does not need it.
+echo "installed: ${packages[*]}"

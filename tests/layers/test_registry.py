@@ -1,0 +1,144 @@
+"""The registry is consistent with itself and with the field names other work relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+import layers
+from layers.spec import FieldType
+
+# The layer ids and field names the issue fixes; other code and checks rely on them.
+FIXED_FIELDS = {
+    "park": (),
+    "zones": ("kind", "name", "level"),
+    "enterprises": (
+        "name",
+        "credit_code",
+        "address",
+        "industry_code",
+        "industry_name",
+        "env_contact",
+        "phone",
+        "risk_level",
+        "hazard_level",
+        "key_discharger",
+        "inspection_class",
+        "permit_no",
+    ),
+    "outfalls": (
+        "code",
+        "credit_code",
+        "kind",
+        "height_m",
+        "online",
+        "mn",
+        "sewer_node",
+        "river_reach",
+        "pollutants",
+    ),
+    "receptors": ("name", "category", "population", "air_sensitive", "water_sensitive"),
+    "rivers": ("name", "reach_code", "target_class", "velocity_ms"),
+    "sewer_nodes": ("code", "kind", "invert_m"),
+    "sewer_pipes": (
+        "code",
+        "system",
+        "diameter_mm",
+        "material",
+        "length_m",
+        "from_node",
+        "to_node",
+    ),
+    "stations": ("code", "name", "type", "mn"),
+    "observations": ("station_code", "time", "parameter", "value", "unit", "flag"),
+    "standard_limits": (),
+}
+
+FIXED_ENUMS = {
+    ("enterprises", "risk_level"): ("general", "larger", "major"),
+    ("outfalls", "kind"): ("wastewater", "rainwater", "stack", "fugitive"),
+    ("receptors", "category"): (
+        "residential",
+        "school",
+        "hospital",
+        "office",
+        "water_intake",
+        "ecological",
+        "other",
+    ),
+    ("sewer_pipes", "system"): ("sewage", "rain", "combined"),
+    ("stations", "type"): (
+        "air",
+        "surface_water",
+        "groundwater",
+        "soil",
+        "noise",
+        "met",
+        "hydro",
+        "source_online",
+        "fugitive",
+    ),
+}
+
+
+def test_layer_ids_are_fixed() -> None:
+    assert set(layers.BY_ID) == set(FIXED_FIELDS)
+
+
+@pytest.mark.parametrize("layer_id", sorted(FIXED_FIELDS))
+def test_fixed_field_names_present(layer_id: str) -> None:
+    names = layers.get_layer(layer_id).field_names
+    missing = [f for f in FIXED_FIELDS[layer_id] if f not in names]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("key", "values"), sorted(FIXED_ENUMS.items()))
+def test_fixed_enum_values(key: tuple[str, str], values: tuple[str, ...]) -> None:
+    layer_id, field_name = key
+    assert layers.get_layer(layer_id).field(field_name).choice_values == values
+
+
+def test_enterprise_risk_accepts_chinese_labels() -> None:
+    risk = layers.get_layer("enterprises").field("risk_level")
+    assert [c.zh for c in risk.choices] == ["一般", "较大", "重大"]
+
+
+@pytest.mark.parametrize("layer", layers.REGISTRY, ids=lambda layer: layer.id)
+def test_layer_is_self_consistent(layer: layers.Layer) -> None:
+    names = layer.field_names
+    assert len(set(names)) == len(names), "duplicate field names"
+    assert set(layer.natural_key) <= set(names)
+    assert set(layer.popup) <= set(names)
+    assert layer.zh and layer.en and layer.description_zh and layer.description_en
+    for f in layer.fields:
+        assert f.zh and f.en, f.name
+        if f.choices:
+            for c in f.choices:
+                expected = int if f.type is FieldType.INTEGER else str
+                assert isinstance(c.value, expected), (f.name, c.value)
+    if layer.style.by:
+        by = layer.field(layer.style.by)
+        assert {v for v, _ in layer.style.palette} <= set(by.choice_values)
+
+
+@pytest.mark.parametrize("layer", layers.REGISTRY, ids=lambda layer: layer.id)
+def test_headers_are_unambiguous(layer: layers.Layer) -> None:
+    """A header names at most one field of a layer, or loading could not tell them apart."""
+    seen: dict[str, str] = {}
+    for f in layer.fields:
+        for header in f.headers:
+            assert seen.setdefault(header.casefold(), f.name) == f.name, header
+
+
+def test_foreign_keys_point_at_earlier_natural_keys() -> None:
+    order = [layer.id for layer in layers.REGISTRY]
+    for layer in layers.REGISTRY:
+        for f, target_layer, target_field in layer.references:
+            target = layers.get_layer(target_layer)
+            assert target.natural_key == (target_field,), f"{layer.id}.{f.name}"
+            assert order.index(target_layer) < order.index(layer.id), f"{layer.id}.{f.name}"
+
+
+def test_unknown_layer_message_names_the_known_ones() -> None:
+    with pytest.raises(layers.UnknownLayerError) as info:
+        layers.get_layer("factories")
+    assert "factories" in str(info.value) and "enterprises" in str(info.value)
