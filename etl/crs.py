@@ -74,14 +74,19 @@ class SourceCrs:
 
     @property
     def is_wgs84(self) -> bool:
-        return self.obfuscation is None and self.crs is not None and self.crs.equals(WGS84)
+        if self.obfuscation is not None or self.crs is None:
+            return False
+        return self.crs.equals(WGS84, ignore_axis_order=True)
 
     @property
     def is_geographic_wgs84_like(self) -> bool:
-        """True for WGS84 and CGCS2000 lon/lat, the systems GCJ-02 coordinates get mislabelled as."""
-        if self.crs is None:
+        """WGS84 or CGCS2000 lon/lat: what files holding GCJ-02 coordinates are labelled as."""
+        if self.crs is None or self.obfuscation is not None:
             return False
-        return self.crs.is_geographic and self.crs.to_epsg() in {4326, 4490}
+        return any(
+            self.crs.equals(pyproj.CRS.from_epsg(code), ignore_axis_order=True)
+            for code in (4326, 4490)
+        )
 
 
 def parse_crs(text: str | pyproj.CRS) -> SourceCrs:
@@ -130,7 +135,9 @@ def coordinates_to_wgs84(
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
-def geometries_to_wgs84(geometries: npt.NDArray[np.object_], source: SourceCrs) -> npt.NDArray[np.object_]:
+def geometries_to_wgs84(
+    geometries: npt.NDArray[np.object_], source: SourceCrs
+) -> npt.NDArray[np.object_]:
     """The shapely geometries transformed vertex by vertex to WGS84 (2D; Z is dropped)."""
 
     def transform(coords: FloatArray) -> FloatArray:
@@ -171,20 +178,23 @@ def wgs84_to_gcj02(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, 
     """The forward GCJ-02 obfuscation of WGS84 longitude/latitude (degrees)."""
     lon_a = np.asarray(lon, dtype=np.float64)
     lat_a = np.asarray(lat, dtype=np.float64)
-    lon_m, lat_m = _shift_polynomials(lon_a - 105.0, lat_a - 35.0)
+    # Only finite coordinates inside China are shifted; others pass through unchanged.
+    shifted = ~outside_china(lon_a, lat_a) & np.isfinite(lon_a) & np.isfinite(lat_a)
+    lon_in = np.where(shifted, lon_a, 105.0)
+    lat_in = np.where(shifted, lat_a, 35.0)
+    lon_m, lat_m = _shift_polynomials(lon_in - 105.0, lat_in - 35.0)
     # Metres to degrees on the Krasovsky ellipsoid: M = a(1−e²)/W³ is the meridian radius of
     # curvature and N = a/W the prime-vertical one, W = sqrt(1 − e² sin²φ).
-    phi = np.radians(lat_a)
+    phi = np.radians(lat_in)
     w2 = 1.0 - _KRASOVSKY_E2 * np.sin(phi) ** 2
     w = np.sqrt(w2)
     meridian_m = _KRASOVSKY_A_M * (1.0 - _KRASOVSKY_E2) / (w2 * w)
     parallel_m = _KRASOVSKY_A_M / w * np.cos(phi)
     dlat = lat_m * 180.0 / (meridian_m * np.pi)
     dlon = lon_m * 180.0 / (parallel_m * np.pi)
-    outside = outside_china(lon_a, lat_a)
     return (
-        np.where(outside, lon_a, lon_a + dlon),
-        np.where(outside, lat_a, lat_a + dlat),
+        np.where(shifted, lon_a + dlon, lon_a),
+        np.where(shifted, lat_a + dlat, lat_a),
     )
 
 
@@ -200,6 +210,9 @@ def gcj02_to_bd09(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, F
     """BD-09 of GCJ-02 coordinates: a small rotation and scaling about the origin, then a shift."""
     x = np.asarray(lon, dtype=np.float64)
     y = np.asarray(lat, dtype=np.float64)
+    finite = np.isfinite(x) & np.isfinite(y)
+    x = np.where(finite, x, np.nan)  # NaN propagates quietly where inf would warn in sin/cos
+    y = np.where(finite, y, np.nan)
     radius = np.hypot(x, y) + 0.00002 * np.sin(y * _BD_X_PI)
     theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _BD_X_PI)
     return (
@@ -241,12 +254,11 @@ def _invert(
     finite = np.isfinite(target_lon) & np.isfinite(target_lat)
     for _ in range(_MAX_ITERATIONS):
         fwd_lon, fwd_lat = forward(guess_lon, guess_lat)
-        residual_lon = np.where(finite, fwd_lon - target_lon, 0.0)
-        residual_lat = np.where(finite, fwd_lat - target_lat, 0.0)
+        residual_lon = np.subtract(fwd_lon, target_lon, out=np.zeros_like(target_lon), where=finite)
+        residual_lat = np.subtract(fwd_lat, target_lat, out=np.zeros_like(target_lat), where=finite)
         guess_lon = guess_lon - residual_lon
         guess_lat = guess_lat - residual_lat
-        if max(np.max(np.abs(residual_lon), initial=0.0), np.max(np.abs(residual_lat), initial=0.0)) < (
-            INVERSE_TOLERANCE_DEG
-        ):
+        worst = max(np.abs(residual_lon).max(initial=0.0), np.abs(residual_lat).max(initial=0.0))
+        if worst < INVERSE_TOLERANCE_DEG:
             break
     return guess_lon, guess_lat

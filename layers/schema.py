@@ -9,6 +9,8 @@ migrated database and this metadata agree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import TIMESTAMP
+from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
 from layers import REGISTRY
@@ -44,7 +47,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-_SQL_TYPES: dict[FieldType, TypeEngine[object] | type[TypeEngine[object]]] = {
+_SQL_TYPES: dict[FieldType, TypeEngine[Any]] = {
     FieldType.TEXT: Text(),
     FieldType.INTEGER: Integer(),
     FieldType.REAL: Double(),
@@ -89,10 +92,10 @@ def _geometry_checks(layer: Layer) -> list[CheckConstraint]:
 
 def table_for(layer: Layer, metadata: MetaData) -> Table:
     """The SQLAlchemy table of one layer."""
-    columns: list[Column[object]] = [
+    columns: list[Column[Any]] = [
         Column(ID_COLUMN, BigInteger, Identity(always=False), primary_key=True)
     ]
-    constraints: list[object] = []
+    constraints: list[SchemaItem] = []
     for f in layer.fields:
         columns.append(
             Column(f.name, _SQL_TYPES[f.type], nullable=not f.required, comment=f"{f.zh} / {f.en}")

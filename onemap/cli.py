@@ -7,6 +7,8 @@ import sys
 import click
 
 from onemap.commands.db import db
+from onemap.commands.demo import demo
+from onemap.commands.load import load
 from onemap.errors import OnemapError
 
 
@@ -15,23 +17,16 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-cli.add_command(db)
-
-for _module, _name in (("onemap.commands.load", "load"), ("onemap.commands.demo", "demo")):
-    # Registered when present, so each command lands with the module that implements it.
-    try:
-        _mod = __import__(_module, fromlist=[_name])
-    except ModuleNotFoundError as exc:
-        if exc.name != _module:
-            raise
-    else:
-        cli.add_command(getattr(_mod, _name))
+for _command in (db, load, demo):
+    cli.add_command(_command)
 
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and their exit status."""
     try:
-        cli.main(standalone_mode=False)
+        # Without standalone mode click returns a command's ctx.exit() status instead of
+        # exiting with it; pass it on.
+        status = cli.main(standalone_mode=False)
     except OnemapError as exc:
         click.echo(f"错误 / error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -41,5 +36,4 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)

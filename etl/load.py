@@ -1,0 +1,264 @@
+"""Load one file into one layer: read, map headers, validate, upsert, report.
+
+Every row is either loaded or written to the rejects file with its reasons; all valid rows go
+in one transaction. With ``strict``, one bad row keeps the whole file out.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import psycopg
+import sqlalchemy as sa
+from tqdm import tqdm
+
+from etl.crs import WGS84, SourceCrs, parse_crs
+from etl.dates import configured_timezone
+from etl.errors import DatabaseError, EtlError, MissingColumnError
+from etl.geometry import conform, geometries_from_wkt, points_from_columns, transform_geometries
+from etl.headers import (
+    LATITUDE_HEADERS,
+    LONGITUDE_HEADERS,
+    WKT_HEADERS,
+    ColumnMapping,
+    field_title,
+    map_columns,
+)
+from etl.read import RawInput, read_input
+from etl.rejects import default_rejects_path, remove_stale_rejects, write_rejects
+from etl.upsert import existing_values, geometry_ewkb_hex, upsert
+from etl.validate import Reasons, missing_references, natural_key_duplicates, parse_field
+from layers import BY_ID, get_layer
+from layers.schema import GEOMETRY_COLUMN
+from layers.spec import Layer
+
+#: A progress bar is shown for files at least this long, when stderr is a terminal.
+PROGRESS_MIN_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading one file did. ``rejects_path`` is set when some rows were rejected."""
+
+    path: str
+    layer: str
+    read: int
+    inserted: int
+    updated: int
+    rejected: int
+    rejects_path: str | None
+    ignored_columns: tuple[str, ...]
+
+
+def load_file(
+    path: str | Path,
+    layer_id: str,
+    engine: sa.Engine,
+    *,
+    crs: str | None = None,
+    rejects_path: str | None = None,
+    strict: bool = False,
+) -> LoadReport:
+    """Load ``path`` into layer ``layer_id``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A GeoJSON, GeoPackage, Shapefile (or zipped Shapefile), CSV (or .csv.gz) or XLSX file.
+    layer_id : str
+        The registry id of the target layer.
+    engine : sqlalchemy.Engine
+        The database to load into; all valid rows go in one transaction.
+    crs : str, optional
+        The coordinate system of a CSV/XLSX or of a file declaring none (EPSG code, PROJ
+        string, ``gcj02`` or ``bd09``); default WGS84. ``gcj02``/``bd09`` may also refine a file
+        declared as WGS84/CGCS2000 lon/lat; any other disagreement with the file is an error.
+    rejects_path : str, optional
+        Where rejected rows go; default ``<input stem>.rejects.csv`` beside the input. An old
+        file there is removed when no row is rejected.
+    strict : bool
+        Load nothing when any row is rejected.
+
+    Returns
+    -------
+    LoadReport
+        Rows read, inserted, updated (changed) and rejected; unchanged rows count in none.
+
+    Raises
+    ------
+    layers.UnknownLayerError, EtlError
+        When the input cannot be used at all.
+    """
+    layer = get_layer(layer_id)
+    override = parse_crs(crs) if crs is not None else None
+    zone = configured_timezone()
+    source_path = Path(path)
+    raw = read_input(source_path, layer)
+    mapping = map_columns(layer, raw.frame.columns, table=raw.is_table)
+    _require_columns(layer, mapping, raw, source_path)
+    source = _source_crs(raw, override, source_path)
+
+    n_rows = len(raw.frame)
+    reasons = Reasons(n_rows)
+    parsed = {
+        name: parse_field(layer.field(name), raw.frame[column], reasons, zone)
+        for name, column in mapping.fields.items()
+    }
+    values = pd.DataFrame(parsed, index=pd.RangeIndex(n_rows))
+    for name in layer.natural_key:  # a NULL key would never conflict, so never upsert
+        if not layer.field(name).required:
+            reasons.add(
+                values[name].isna(), f"缺少 {field_title(layer.field(name))} / {name} missing"
+            )
+    if layer.geometry is not None:
+        geometries = conform(_geometries(raw, mapping, source, reasons), layer, reasons)
+        values[GEOMETRY_COLUMN] = geometry_ewkb_hex(geometries, layer.srid)
+
+    inserted = updated = 0
+    try:
+        with engine.begin() as connection:
+            _check_references(connection, layer, values, reasons)
+            _check_duplicates(layer, values, raw.row_numbers, reasons)
+            good = ~reasons.bad
+            if not (strict and reasons.bad.any()):
+                with _progress_bar(int(good.sum()), source_path, layer) as bar:
+                    inserted, updated = upsert(connection, layer, values[good], bar.update)
+    except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
+        raise _database_error(exc, layer) from None
+
+    bad = reasons.bad
+    target = Path(rejects_path) if rejects_path is not None else default_rejects_path(source_path)
+    if bad.any():
+        write_rejects(target, raw.frame, raw.geometry, reasons.texts())
+    else:
+        remove_stale_rejects(target)
+    return LoadReport(
+        path=str(source_path),
+        layer=layer.id,
+        read=n_rows,
+        inserted=inserted,
+        updated=updated,
+        rejected=int(bad.sum()),
+        rejects_path=str(target) if bad.any() else None,
+        ignored_columns=mapping.ignored,
+    )
+
+
+def _require_columns(layer: Layer, mapping: ColumnMapping, raw: RawInput, path: Path) -> None:
+    for f in layer.fields:
+        if (f.required or f.name in layer.natural_key) and f.name not in mapping.fields:
+            raise MissingColumnError(
+                f"{path.name} 缺少必填列 {field_title(f)} / required column {f.name!r} is missing "
+                f"(headers accepted: {', '.join(f.headers)})"
+            )
+    if layer.geometry is None:
+        return
+    if raw.is_table:
+        has_points = mapping.longitude is not None and mapping.latitude is not None
+        if not has_points and mapping.wkt is None:
+            raise MissingColumnError(
+                f"{path.name} 缺少经度/纬度列 / no longitude and latitude columns "
+                f"(longitude: {'/'.join(LONGITUDE_HEADERS)}; latitude: "
+                f"{'/'.join(LATITUDE_HEADERS)}; or WKT: {'/'.join(WKT_HEADERS)})"
+            )
+    elif raw.geometry is None:
+        raise MissingColumnError(f"{path.name} 没有几何 / the file has no geometry column")
+
+
+def _source_crs(raw: RawInput, override: SourceCrs | None, path: Path) -> SourceCrs:
+    """The file's declared CRS; else ``--crs``; else WGS84 (RFC 7946 for GeoJSON)."""
+    declared = parse_crs(raw.crs) if raw.crs is not None else None
+    if declared is None:
+        return override or parse_crs(WGS84)
+    if override is None:
+        return declared
+    if override.obfuscation is not None and declared.is_geographic_wgs84_like:
+        return override  # GCJ-02/BD-09 files can only label themselves as WGS84 lon/lat
+    if override.crs is not None and override.crs.equals(declared.crs, ignore_axis_order=True):
+        return declared
+    raise EtlError(
+        f"{path.name} 自带坐标系 {declared.label}，与 --crs {override.label} 不一致 / the file "
+        f"declares {declared.label} but --crs says {override.label}: drop --crs or fix the file"
+    )
+
+
+def _geometries(
+    raw: RawInput, mapping: ColumnMapping, source: SourceCrs, reasons: Reasons
+) -> npt.NDArray[np.object_]:
+    if not raw.is_table:
+        assert raw.geometry is not None
+        return transform_geometries(raw.geometry, source)
+    if mapping.longitude is not None and mapping.latitude is not None:
+        return points_from_columns(
+            raw.frame[mapping.longitude], raw.frame[mapping.latitude], source, reasons
+        )
+    assert mapping.wkt is not None
+    return geometries_from_wkt(raw.frame[mapping.wkt], source, reasons)
+
+
+def _check_references(
+    connection: sa.Connection, layer: Layer, values: pd.DataFrame, reasons: Reasons
+) -> None:
+    """Foreign keys must exist in the target table, or (self-references) among good rows."""
+    for f, target_layer, target_field in layer.references:
+        if f.name not in values.columns:
+            continue
+        column = values[f.name]
+        known = existing_values(connection, target_layer, target_field, column.dropna().unique())
+        if target_layer == layer.id and target_field in values.columns:
+            known |= set(values.loc[~reasons.bad, target_field].dropna())
+        target = BY_ID[target_layer]
+        reasons.add(
+            missing_references(column, known),
+            f"{field_title(f)} {{}} 在{target.zh}中不存在 / {f.name} {{}} "
+            f"not found in {target_layer}.{target_field}",
+            column,
+        )
+
+
+def _check_duplicates(
+    layer: Layer, values: pd.DataFrame, row_numbers: npt.NDArray[np.int64], reasons: Reasons
+) -> None:
+    """Later rows repeating the natural key of an earlier good row are rejected."""
+    repeated, first_row = natural_key_duplicates(layer, values, ~reasons.bad, row_numbers)
+    if not repeated.any():
+        return
+    messages = pd.Series("", index=values.index, dtype=object)
+    key = ", ".join(layer.natural_key)
+    for p in np.flatnonzero(repeated).tolist():
+        shown = ", ".join(str(values.at[p, k]) for k in layer.natural_key)
+        messages.iat[p] = (
+            f"与第{first_row[p]}行重复（{shown}）/ duplicates row {first_row[p]} "
+            f"on the natural key ({key}) = ({shown})"
+        )
+    reasons.add_each(repeated, messages)
+
+
+def _progress_bar(total: int, path: Path, layer: Layer) -> tqdm[object]:
+    show = total >= PROGRESS_MIN_ROWS and sys.stderr.isatty()
+    return tqdm(
+        total=total,
+        disable=not show,
+        file=sys.stderr,
+        unit="rows",
+        desc=f"{path.name} → {layer.id}",
+    )
+
+
+def _database_error(exc: Exception, layer: Layer) -> DatabaseError:
+    original = getattr(exc, "orig", exc)
+    if isinstance(original, psycopg.errors.UndefinedTable):
+        return DatabaseError(
+            f"数据库中没有图层表 {layer.id}，请先升级数据库结构 / table {layer.id!r} does not "
+            "exist: migrate the database first"
+        )
+    if isinstance(original, psycopg.OperationalError):
+        first = str(original).strip().splitlines()[0] if str(original).strip() else ""
+        return DatabaseError(f"无法连接数据库 / cannot reach the database: {first}")
+    first = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    return DatabaseError(f"数据库拒绝了本次导入 / the database refused the load: {first}")
