@@ -4,6 +4,7 @@ fugitive monitoring points (Jiangsu 7.4.1-7.4.3; Guangxi Appendix L 3(3))."""
 from __future__ import annotations
 
 from layers.parameters import parameter_list_problem
+from layers.shared_fields import DEVICE_MN
 from layers.spec import Field, FieldType, Group, Layer, Style, choice
 
 T = FieldType
@@ -66,14 +67,7 @@ LAYER = Layer(
             "Online monitoring",
             aliases=("是否在线监测", "自动监测"),
         ),
-        Field(
-            "mn",
-            T.TEXT,
-            "设备MN号",
-            "Device MN (HJ 212)",
-            pattern="^[0-9A-Za-z]{1,24}$",
-            aliases=("MN", "MN号"),
-        ),
+        DEVICE_MN,
         Field(
             "sewer_node",
             T.TEXT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layers.shared_fields import ADMIN_CODE
 from layers.spec import Field, FieldType, Group, Layer, Style, choice
 
 T = FieldType
@@ -18,14 +19,7 @@ LAYER = Layer(
     fields=(
         Field("code", T.TEXT, "园区编码", "Park code", required=True),
         Field("name", T.TEXT, "园区名称", "Park name", required=True),
-        Field(
-            "admin_code",
-            T.TEXT,
-            "行政区编码",
-            "Administrative division code",
-            pattern="^[0-9]{6}$",
-            aliases=("行政区划代码",),
-        ),
+        ADMIN_CODE,
         Field("address", T.TEXT, "详细地址", "Address", aliases=("地址",)),
         Field(
             "level",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layers.shared_fields import ADMIN_CODE, DEVICE_MN
 from layers.spec import Field, FieldType, Group, Layer, Style, choice
 
 T = FieldType
@@ -50,17 +51,8 @@ LAYER = Layer(
                 choice("fugitive", "无组织", "Fugitive", "无组织监控"),
             ),
         ),
-        Field(
-            "mn",
-            T.TEXT,
-            "设备MN号",
-            "Device MN (HJ 212)",
-            pattern="^[0-9A-Za-z]{1,24}$",
-            aliases=("MN", "MN号"),
-        ),
-        Field(
-            "admin_code", T.TEXT, "行政区编码", "Administrative division code", pattern="^[0-9]{6}$"
-        ),
+        DEVICE_MN,
+        ADMIN_CODE,
         Field("built", T.DATE, "建站时间", "Date built"),
         Field("address", T.TEXT, "安装地址", "Address", aliases=("地址",)),
         Field("department", T.TEXT, "管理部门", "Managing department"),
