@@ -8,7 +8,9 @@ import click
 
 from onemap.commands.db import db
 from onemap.commands.demo import demo
+from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
+from onemap.commands.standards import standards
 from onemap.errors import OnemapError
 
 
@@ -17,7 +19,7 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo):
+for _command in (db, load, demo, hj212, standards):
     cli.add_command(_command)
 
 

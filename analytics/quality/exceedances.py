@@ -1,0 +1,159 @@
+"""Exceedance events: runs of consecutive averages beyond the limit in force.
+
+Each station is judged by the standard and class of its type (:data:`.limits.DEFAULT_STANDARDS`)
+for every period that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h
+mean (O₃), annual means, or single samples. Consecutive values beyond the limit (the next hour,
+the next day, the next sample) form one event, split where the limit row changes (a new
+edition). An event has its station, parameter, period, start and end (end exclusive for
+averages; for samples the last sample's time), peak value and time, the number of values
+beyond, and the limit with its standard, edition, class, clause and ``confirmed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analytics.quality.limits import DEFAULT_STANDARDS, limits_by_date, unit_factor
+
+EVENT_COLUMNS = [
+    "station_code",
+    "parameter",
+    "period",
+    "start",
+    "end",
+    "peak",
+    "peak_time",
+    "n_values",
+    "limit_value",
+    "unit",
+    "bound",
+    "standard",
+    "edition",
+    "quality_class",
+    "clause",
+    "confirmed",
+]
+#: Time step between consecutive values of a period ("sample": any next sample).
+STEP = {
+    "1h": pd.Timedelta(hours=1),
+    "8h": pd.Timedelta(days=1),
+    "24h": pd.Timedelta(days=1),
+    "annual": None,
+    "sample": None,
+}
+
+
+def judged_values(
+    series: Mapping[str, pd.DataFrame],
+    stations: pd.DataFrame,
+    limits: pd.DataFrame,
+    standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
+) -> pd.DataFrame:
+    """Every average (or sample) beside the limit in force on its date, with ``beyond``.
+
+    ``series`` maps a period (``1h``, ``24h``, ``8h``, ``annual``, ``sample``) to a frame of
+    station_code, parameter, unit, time (tz-aware start), date (naive local date), value.
+    ``stations``: code, type.
+    """
+    applies = pd.DataFrame(
+        [
+            (code, *standards[kind])
+            for code, kind in zip(stations["code"], stations["type"], strict=True)
+            if kind in standards
+        ],
+        columns=["station_code", "standard", "quality_class"],
+    )
+    parts = []
+    for period, frame in series.items():
+        if frame.empty:
+            continue
+        values = frame.merge(applies, on="station_code").assign(period=period)
+        parts.append(
+            limits_by_date(values, limits, on=["standard", "quality_class", "parameter", "period"])
+        )
+    if not parts:
+        return pd.DataFrame()
+    judged = pd.concat(parts, ignore_index=True)
+    pairs = judged.groupby(["unit", "limit_unit"], sort=False).ngroup().to_numpy()
+    first_of_pair = judged.groupby(["unit", "limit_unit"], sort=False).head(1)
+    pair_factor = np.array(
+        [
+            unit_factor(u, lu)
+            for u, lu in zip(first_of_pair["unit"], first_of_pair["limit_unit"], strict=True)
+        ]
+    )
+    factor = pair_factor[pairs]
+    value = judged["value"].to_numpy(dtype=float) * factor
+    limit = judged["limit_value"].to_numpy(dtype=float)
+    lower = judged["bound"].to_numpy() == "lower"
+    judged["value"] = value
+    judged["beyond"] = np.where(lower, value < limit, value > limit)
+    return judged
+
+
+def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
+    """Runs of consecutive ``beyond`` values as events (columns :data:`EVENT_COLUMNS`)."""
+    if judged.empty or not judged["beyond"].any():
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    key = [
+        "station_code",
+        "parameter",
+        "period",
+        "standard",
+        "edition",
+        "quality_class",
+        "valid_from",
+    ]
+    group = judged.groupby(key, sort=False).ngroup().to_numpy()
+    times = judged["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    order = np.lexsort((times, group))
+    beyond = judged["beyond"].to_numpy()[order]
+    position = np.flatnonzero(beyond)  # places in the sorted series of the values beyond
+    hits = judged.iloc[order[position]].reset_index(drop=True)
+    hit_group = group[order[position]]
+    hit_time = times[order[position]]
+    step = hits["period"].map(STEP).to_numpy(dtype="timedelta64[ns]")
+    gap = np.diff(hit_time, prepend=hit_time[:1])
+    # One event while the hits are neighbours in their own series, a step apart.
+    continues = (
+        (np.diff(position, prepend=-2) == 1)
+        & (np.diff(hit_group, prepend=-1) == 0)
+        & (np.isnat(step) | (gap == step))
+    )
+    hits["event"] = np.cumsum(~continues)
+    lower = hits["bound"] == "lower"
+    rank = hits["value"].where(~lower, -hits["value"])
+    peak_rows = hits.loc[rank.groupby(hits["event"]).idxmax()]
+    first = hits.groupby("event").first()
+    last_time = hits.groupby("event")["time"].last()
+    events = pd.DataFrame(
+        {
+            "station_code": first["station_code"],
+            "parameter": first["parameter"],
+            "period": first["period"],
+            "start": first["time"],
+            "end": last_time,
+            "peak": peak_rows.set_index("event")["value"],
+            "peak_time": peak_rows.set_index("event")["time"],
+            "n_values": hits.groupby("event").size(),
+            "limit_value": first["limit_value"],
+            "unit": first["limit_unit"],
+            "bound": first["bound"],
+            "standard": first["standard"],
+            "edition": first["edition"],
+            "quality_class": first["quality_class"],
+            "clause": first["clause"],
+            "confirmed": first["confirmed"].astype(bool),
+        }
+    )
+    end_step = events["period"].map(STEP).astype("timedelta64[ns]").fillna(pd.Timedelta(0))
+    events["end"] = events["end"] + end_step
+    annual = events["period"] == "annual"
+    if annual.any():  # the year after the annual mean's 1 January
+        events.loc[annual, "end"] = events.loc[annual, "start"].map(
+            lambda t: t + pd.DateOffset(years=1)
+        )
+    return events.reset_index(drop=True)[EVENT_COLUMNS]

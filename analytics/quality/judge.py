@@ -1,0 +1,143 @@
+"""All the judgement of a time range, on the database: one call for the API, map and CLI.
+
+Reads the observations (one ``COPY`` to CSV, the fastest way out of PostgreSQL), averages them,
+and returns the exceedance events, the daily AQI, the water classes and the station status as
+plain frames.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import psycopg
+import sqlalchemy as sa
+
+from analytics.quality.aqi import daily_aqi, read_breakpoints
+from analytics.quality.averaging import (
+    annual_means,
+    daily_max_8h,
+    daily_max_hourly,
+    daily_means,
+    hourly_means,
+    valid,
+)
+from analytics.quality.exceedances import exceedance_events, judged_values
+from analytics.quality.limits import DEFAULT_STANDARDS, read_limits
+from analytics.quality.status import DEFAULT_OFFLINE_AFTER, station_status
+from analytics.quality.water import water_classes
+
+DEFAULT_ZONE = "Asia/Shanghai"
+AIR_AQI_TYPES = ("air",)
+SAMPLE_TYPES = ("surface_water", "source_online", "groundwater")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What :func:`judge` found: frames ready for the API, the map and plots."""
+
+    events: pd.DataFrame
+    daily_aqi: pd.DataFrame
+    water_classes: pd.DataFrame
+    status: pd.DataFrame
+
+
+def read_observations(
+    connection: sa.Connection, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """Observations with ``start <= time < end`` (tz-aware bounds); time in UTC."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    buffer = io.BytesIO()
+    query = (
+        "COPY (SELECT station_code, date_part('epoch', time)::bigint,"
+        " parameter, value, unit, flag FROM observations WHERE time >= {start} AND time < {end})"
+        " TO STDOUT (FORMAT csv)"
+    )
+    statement = psycopg.sql.SQL(query).format(
+        start=psycopg.sql.Literal(start.isoformat()), end=psycopg.sql.Literal(end.isoformat())
+    )
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for block in copy:
+            buffer.write(block)
+    buffer.seek(0)
+    names = ["station_code", "time", "parameter", "value", "unit", "flag"]
+    frame = pd.read_csv(
+        buffer,
+        names=names,
+        dtype={"station_code": str, "parameter": str, "unit": str, "flag": str},
+        keep_default_na=False,
+        na_values={"value": [""], "flag": [""], "unit": [""]},
+    )
+    frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
+    return frame
+
+
+def averaged_series(
+    observations: pd.DataFrame, stations: pd.DataFrame, zone: str = DEFAULT_ZONE
+) -> dict[str, pd.DataFrame]:
+    """Per period, the values judged: 1 h, 24 h, 8 h (daily max), annual means of the
+    continuously monitored stations, single samples of the sampled ones, and ``max_1h``."""
+    sampled = set(stations.loc[stations["type"].isin(SAMPLE_TYPES), "code"])
+    is_sampled = observations["station_code"].isin(sampled)
+    hourly = hourly_means(observations[~is_sampled.to_numpy()], zone)
+    hourly["date"] = hourly["time"].dt.tz_localize(None).dt.normalize()
+    daily = daily_means(hourly)
+    o3 = hourly[hourly["parameter"] == "a05024"]
+    max_8h = daily_max_8h(o3)
+    max_1h = daily_max_hourly(o3)
+    annual = annual_means(daily)
+    samples = valid(observations[is_sampled.to_numpy()]).copy()
+    samples["time"] = samples["time"].dt.tz_convert(zone)
+    samples["date"] = samples["time"].dt.tz_localize(None).dt.normalize()
+    series = {"1h": hourly, "24h": daily, "8h": max_8h, "annual": annual, "max_1h": max_1h}
+    for name in ("24h", "8h", "annual", "max_1h"):
+        frame = series[name]
+        frame["date"] = pd.to_datetime(frame["date"])
+        frame["time"] = frame["date"].dt.tz_localize(zone)
+    series["sample"] = samples
+    return series
+
+
+def judge(
+    engine: sa.Engine,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    *,
+    as_of: pd.Timestamp | None = None,
+    zone: str = DEFAULT_ZONE,
+    standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
+    offline_after: pd.Timedelta = DEFAULT_OFFLINE_AFTER,
+) -> Judgement:
+    """Exceedances, daily AQI, water classes and station status for ``[start, end)``.
+
+    ``as_of`` is the time the status is for (default ``end``).
+    """
+    with engine.connect() as connection:
+        observations = read_observations(connection, start, end)
+        limits = read_limits(connection)
+        stations = pd.DataFrame(
+            [tuple(r) for r in connection.execute(sa.text("SELECT code, type FROM stations"))],
+            columns=["code", "type"],
+        )
+    series = averaged_series(observations, stations, zone)
+    judged_periods = {k: v for k, v in series.items() if k != "max_1h"}
+    events = exceedance_events(judged_values(judged_periods, stations, limits, standards))
+    air = set(stations.loc[stations["type"].isin(AIR_AQI_TYPES), "code"])
+    aqi_input = {
+        "daily": series["24h"],
+        "max_1h": series["max_1h"],
+        "max_8h": series["8h"],
+    }
+    aqi_input = {k: v[v["station_code"].isin(air)] for k, v in aqi_input.items()}
+    aqi = daily_aqi(aqi_input, read_breakpoints())
+    water_codes = set(stations.loc[stations["type"] == "surface_water", "code"])
+    samples = series["sample"]
+    classes = water_classes(samples[samples["station_code"].isin(water_codes)], limits, zone)
+    latest = observations.groupby("station_code")["time"].max().rename("latest_time").reset_index()
+    status = station_status(
+        stations, latest, events, as_of if as_of is not None else end, offline_after
+    )
+    return Judgement(events, aqi, classes, status)

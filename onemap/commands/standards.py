@@ -1,0 +1,59 @@
+"""``onemap standards load``: the standards' limits (data/standards/*.csv) into
+``standard_limits``, upserted on (standard, edition, parameter, class, period, valid_from).
+
+Exit status: 0 every row loaded; 3 some rows rejected; 2 a file that cannot be used; 1 the
+database cannot be used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+DEFAULT_DIR = Path("data/standards")
+EXIT_REJECTS = 3
+
+
+@click.group("standards")
+def standards() -> None:
+    """环境标准限值 / limits of the environmental standards, with their editions."""
+
+
+@standards.command("load")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=DEFAULT_DIR,
+    show_default=True,
+    help="标准数据目录 / directory of the standards' CSV files.",
+)
+def load(directory: Path) -> None:
+    """导入标准限值 / load every CSV of the directory into standard_limits."""
+    from etl.errors import EtlError
+    from etl.load import load_file
+    from onemap.database import database_url, engine_for
+
+    engine = engine_for(database_url())
+    files = sorted(p for p in directory.glob("*.csv") if not p.name.endswith(".rejects.csv"))
+    if not files:
+        click.echo(f"错误 / error: {directory} 中没有CSV / no CSV files in {directory}", err=True)
+        raise SystemExit(2)
+    rejected = False
+    for path in files:
+        try:
+            report = load_file(path, "standard_limits", engine)
+        except EtlError as exc:
+            click.echo(f"错误 / error: {path}: {exc}", err=True)
+            raise SystemExit(exc.exit_code) from None
+        line = (
+            f"{path.name}: read {report.read}, inserted {report.inserted}, "
+            f"updated {report.updated}, rejected {report.rejected}"
+        )
+        if report.rejects_path:
+            line += f" → {report.rejects_path}"
+        click.echo(line)
+        rejected = rejected or report.rejected > 0
+    if rejected:
+        raise SystemExit(EXIT_REJECTS)

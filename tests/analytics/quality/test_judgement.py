@@ -1,0 +1,139 @@
+"""Averaging, events, water classes and status on small hand-made series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.quality.averaging import daily_max_8h, daily_means, hourly_means
+from analytics.quality.exceedances import exceedance_events, judged_values
+from analytics.quality.judge import averaged_series
+from analytics.quality.limits import read_limit_files
+from analytics.quality.status import station_status
+from analytics.quality.water import water_classes
+
+ZONE = "Asia/Shanghai"
+STANDARDS = Path(__file__).resolve().parents[3] / "data" / "standards"
+STATIONS = pd.DataFrame({"code": ["A", "W"], "type": ["air", "surface_water"]})
+
+
+def hours(
+    station: str, parameter: str, start: str, values: list[float], unit: str = "μg/m³"
+) -> pd.DataFrame:
+    times = pd.date_range(start, periods=len(values), freq="h", tz=ZONE)
+    return pd.DataFrame(
+        {
+            "station_code": station,
+            "time": times.tz_convert("UTC"),
+            "parameter": parameter,
+            "value": values,
+            "unit": unit,
+            "flag": "N",
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def limits() -> pd.DataFrame:
+    return read_limit_files(STANDARDS)
+
+
+def test_consecutive_hours_over_the_limit_are_one_event(limits: pd.DataFrame) -> None:
+    # NO2 1 h class II limit 200: hours 2-4 above, 5 at the limit (not above), 7 above again.
+    obs = hours("A", "a21004", "2025-05-01 00:00", [50, 60, 210, 250, 201, 200, 90, 205])
+    series = averaged_series(obs, STATIONS, ZONE)
+    events = exceedance_events(judged_values({"1h": series["1h"]}, STATIONS, limits))
+    assert len(events) == 2
+    first = events.iloc[0]
+    assert first["start"] == pd.Timestamp("2025-05-01 02:00", tz=ZONE)
+    assert first["end"] == pd.Timestamp("2025-05-01 05:00", tz=ZONE)
+    assert (first["peak"], first["n_values"], first["limit_value"]) == (250, 3, 200)
+    assert (first["standard"], first["edition"], first["quality_class"]) == (
+        "GB 3095",
+        "2012",
+        "II",
+    )
+
+
+def test_the_edition_is_chosen_by_date(limits: pd.DataFrame) -> None:
+    # PM2.5 24 h mean of 70: within 75 (2012) on 2026-02-28, over 60 (2026) on 2026-03-01.
+    obs = hours("A", "a34004", "2026-02-28 00:00", [70.0] * 48)
+    series = averaged_series(obs, STATIONS, ZONE)
+    events = exceedance_events(judged_values({"24h": series["24h"]}, STATIONS, limits))
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert event["start"] == pd.Timestamp("2026-03-01", tz=ZONE)
+    assert (event["edition"], event["limit_value"]) == ("2026", 60)
+
+
+def test_mg_values_are_converted_to_the_limits_unit(limits: pd.DataFrame) -> None:
+    obs = hours("A", "a21004", "2025-05-01 00:00", [0.25], unit="mg/m³")
+    series = averaged_series(obs, STATIONS, ZONE)
+    events = exceedance_events(judged_values({"1h": series["1h"]}, STATIONS, limits))
+    assert events.iloc[0]["peak"] == pytest.approx(250)
+
+
+def test_daily_means_need_20_hours_and_skip_flagged_values() -> None:
+    obs = hours("A", "a34004", "2025-05-01 00:00", [10.0] * 24)
+    obs.loc[obs.index[:4], "flag"] = "M"  # maintenance: 20 valid hours remain
+    obs.loc[obs.index[4], "value"] = 50.0
+    day = daily_means(hourly_means(obs, ZONE))
+    assert day["value"].tolist() == [pytest.approx((50 + 19 * 10) / 20)]
+    obs.loc[obs.index[5], "flag"] = "D"
+    assert daily_means(hourly_means(obs, ZONE)).empty
+
+
+def test_max_daily_8h_mean() -> None:
+    # 8 h windows starting 00:00..16:00; the best is 10:00-17:00 (8 hours of 100).
+    values = [0.0] * 10 + [100.0] * 8 + [0.0] * 6
+    o3 = hourly_means(hours("A", "a05024", "2025-07-01 00:00", values), ZONE)
+    result = daily_max_8h(o3)
+    assert result["value"].tolist() == [100.0]
+    assert result["n_means"].tolist() == [17]
+
+
+def test_water_class_per_sample_with_do_as_lower_bound(limits: pd.DataFrame) -> None:
+    t = pd.Timestamp("2025-03-01 08:00", tz=ZONE)
+    samples = pd.DataFrame(
+        {
+            "station_code": "W",
+            "time": [t, t, t + pd.Timedelta(hours=4), t + pd.Timedelta(hours=4)],
+            "parameter": ["w01009", "w21003", "w01009", "w21003"],
+            "value": [5.5, 0.4, 1.5, 0.1],
+            "unit": "mg/L",
+        }
+    )
+    classes = water_classes(samples, limits, ZONE)
+    # DO 5.5 ≥ 5 → III, NH3-N 0.4 ≤ 0.5 → II: sample III by DO. DO 1.5 < 2 → 劣V.
+    assert classes["water_class"].tolist() == ["III", "劣V"]
+    assert classes["worst_parameters"].tolist() == ["w01009", "w01009"]
+
+
+def test_station_status() -> None:
+    stations = pd.DataFrame({"code": ["A", "B", "C", "D"]})
+    now = pd.Timestamp("2025-06-01 12:00", tz=ZONE)
+    latest = pd.DataFrame(
+        {
+            "station_code": ["A", "B", "C"],
+            "latest_time": [now - pd.Timedelta(hours=h) for h in (1, 1, 5)],
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "station_code": ["B", "A"],
+            "parameter": ["a21004", "a21004"],
+            "period": ["1h", "1h"],
+            "end": [now, now - pd.Timedelta(hours=3)],
+        }
+    )
+    status = station_status(stations, latest, events, now)
+    assert status.set_index("station_code")["status"].to_dict() == {
+        "A": "normal",
+        "B": "exceeding",
+        "C": "offline",
+        "D": "no_data",
+    }
+    assert np.all(status["exceeding_parameters"].to_numpy() == np.array(["", "a21004", "", ""]))
