@@ -10,6 +10,7 @@ from onemap.commands.db import db
 from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
+from onemap.commands.serve import serve
 from onemap.commands.standards import standards
 from onemap.errors import OnemapError
 
@@ -19,7 +20,7 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, hj212, standards):
+for _command in (db, load, demo, hj212, standards, serve):
     cli.add_command(_command)
 
 

@@ -1,0 +1,135 @@
+"""The Flask application factory: pygeoapi mounted at /ogcapi, configured from the registry.
+
+pygeoapi reads ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` when ``pygeoapi.flask_app`` is
+imported, so the factory renders both documents into a runtime directory first and imports
+pygeoapi after. pygeoapi's configuration is process-global: one app per process (a second call
+re-imports pygeoapi with the new configuration).
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Flask
+
+from geoapi.catalog import park_zone_srid, pooled_engine, read_extents
+from geoapi.config import build_config
+from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, collection_layers
+
+MOUNT = "/ogcapi"
+ENV_PUBLIC_URL = "ONEMAP_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000" + MOUNT
+
+#: Part 3 classes QGIS needs before it sends filters to the server (all five), plus CQL2 JSON.
+FILTER_CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+)
+#: The API is read-only: pygeoapi declares Part 4 for every feature provider.
+NOT_SERVED = ("http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",)
+
+
+def public_url(host: str | None = None, port: int | None = None) -> str:
+    """The mount's public URL: ONEMAP_PUBLIC_URL, else the serving host and port."""
+    if os.environ.get(ENV_PUBLIC_URL):
+        return os.environ[ENV_PUBLIC_URL].rstrip("/")
+    if host and port:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        return f"http://{shown}:{port}{MOUNT}"
+    return DEFAULT_PUBLIC_URL
+
+
+def _patch_limits(openapi: dict[str, Any]) -> None:
+    """Advertise large pages: clients (GDAL, QGIS) size their pages from the ``limit`` schema."""
+    for name, parameter in openapi.get("components", {}).get("parameters", {}).items():
+        if name == "limit" or parameter.get("name") == "limit":
+            parameter.setdefault("schema", {}).update(
+                {"type": "integer", "minimum": 1, "maximum": MAX_ITEMS, "default": DEFAULT_ITEMS}
+            )
+    for path in openapi.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("name") == "limit":
+                    parameter.setdefault("schema", {}).update(
+                        {"minimum": 1, "maximum": MAX_ITEMS, "default": DEFAULT_ITEMS}
+                    )
+
+
+def _write_documents(config: dict[str, Any], runtime_dir: Path) -> None:
+    from pygeoapi.openapi import get_oas
+
+    config_path = runtime_dir / "pygeoapi-config.yml"
+    openapi_path = runtime_dir / "pygeoapi-openapi.yml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    openapi = get_oas(config)
+    _patch_limits(openapi)
+    openapi_path.write_text(yaml.safe_dump(openapi, allow_unicode=True, sort_keys=False), "utf-8")
+    os.environ["PYGEOAPI_CONFIG"] = str(config_path)
+    os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
+
+
+def _import_pygeoapi() -> Any:
+    if "pygeoapi.flask_app" in sys.modules:
+        return importlib.reload(sys.modules["pygeoapi.flask_app"])
+    return importlib.import_module("pygeoapi.flask_app")
+
+
+def _declare_conformance() -> None:
+    from pygeoapi.api import itemtypes
+
+    classes = itemtypes.CONFORMANCE_CLASSES_FEATURES
+    for uri in NOT_SERVED:
+        while uri in classes:
+            classes.remove(uri)
+    for uri in FILTER_CONFORMANCE:
+        if uri not in classes:
+            classes.append(uri)
+
+
+def create_app(database_url: str | None = None, server_url: str | None = None) -> Flask:
+    """The one-map OGC API app for ``database_url`` (default: ``onemap db url``)."""
+    from onemap.database import database_url as configured_url
+    from onemap.database import normalise_url
+
+    url = normalise_url(database_url or configured_url())
+    mount_url = (server_url or public_url()).rstrip("/")
+    engine = pooled_engine(url)
+    zone_srid = park_zone_srid(engine)
+    config = build_config(collection_layers(), url, mount_url, read_extents(engine), zone_srid)
+
+    runtime_dir = Path(tempfile.mkdtemp(prefix="onemap-geoapi-"))
+    atexit.register(shutil.rmtree, runtime_dir, ignore_errors=True)
+    with warnings.catch_warnings():
+        # pygeoapi's pydantic models warn about their own class-based config on import.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _write_documents(config, runtime_dir)
+        flask_app = _import_pygeoapi()
+    _declare_conformance()
+
+    from geoapi.views import FastViews, install
+
+    app = Flask(__name__)
+    app.url_map.strict_slashes = False
+    app.config["ONEMAP_RUNTIME_DIR"] = str(runtime_dir)
+    app.config["ONEMAP_PUBLIC_URL"] = mount_url
+    app.config["ONEMAP_ZONE_SRID"] = zone_srid
+    app.register_blueprint(flask_app.BLUEPRINT, url_prefix=MOUNT)
+    install(app, FastViews(engine, mount_url, zone_srid))
+    return app

@@ -1,0 +1,179 @@
+"""GeoJSON features built inside PostGIS, as text, plus the FeatureCollection around them.
+
+Python never parses a feature on the hot path: PostgreSQL returns one text value holding the page's
+features joined by commas, and Python concatenates it with the collection's members and links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Engine
+
+from geoapi.crs import Crs
+from geoapi.query import EXACT_COUNT_MAX, NUMBER_MATCHED_RULE, ItemsQuery, collection_layers
+from layers.spec import Layer
+
+#: Decimal places of output coordinates: 1e-7 degree is about 1 cm; 1 mm in projected CRSs.
+GEOGRAPHIC_DIGITS = 7
+PROJECTED_DIGITS = 3
+_ESTIMATE_TTL_S = 60.0
+_estimates: dict[tuple[str, str], tuple[float, float]] = {}
+
+
+def related(layer: Layer) -> list[tuple[str, str, str, str]]:
+    """``(column, target collection, target property, title)`` of each related-features link.
+
+    Forward references (an outfall's ``credit_code`` → its enterprise) and reverse ones (an
+    enterprise → its outfalls, a station → its observations), from ``Field.references``.
+    """
+    served = {c.id: c for c in collection_layers()}
+    out = []
+    for f, target, target_field in layer.references:
+        if target in served:
+            t = served[target]
+            out.append((f.name, target, target_field, f"{t.zh} / {t.en}"))
+    for other in served.values():
+        for f, target, target_field in other.references:
+            if target == layer.id:
+                out.append((target_field, other.id, f.name, f"{other.zh} / {other.en}"))
+    return out
+
+
+def _geometry_sql(layer: Layer, crs: Crs, skip: bool) -> str:
+    if skip or layer.geometry is None:
+        return "'null'"
+    geometry = "geom" if crs.srid == 4326 else f"ST_Transform(geom, {crs.srid})"
+    if crs.lat_first:
+        geometry = f"ST_FlipCoordinates({geometry})"
+    digits = GEOGRAPHIC_DIGITS if crs.srid in (4326, 4490) else PROJECTED_DIGITS
+    return f"ST_AsGeoJSON({geometry}, {digits}, 0)"  # options 0: no "crs" member
+
+
+def feature_sql(q: ItemsQuery, base_url: str, extra_links: str | None = None) -> str:
+    """SQL text of one row's GeoJSON Feature; binds link prefixes into ``q.params``."""
+    assert q.crs is not None
+    pairs = ", ".join(f"'{name}', \"{name}\"" for name in q.properties)
+    properties = f"json_build_object({pairs})::text" if pairs else "'{}'"
+    links = []
+    for column, target, target_field, title in related(q.layer):
+        prefix = q.params.bind(f"{base_url}/collections/{target}/items?{target_field}=") + "::text"
+        head = (
+            q.params.bind(
+                '{"rel":"related","type":"application/geo+json","title":'
+                + json.dumps(title)
+                + ',"href":'
+            )
+            + "::text"
+        )
+        links.append(
+            f'CASE WHEN "{column}" IS NULL THEN NULL ELSE '
+            f"{head} || to_json({prefix} || \"{column}\"::text)::text || '}}' END"
+        )
+    if extra_links:
+        links.append(q.params.bind(extra_links) + "::text")
+    links_sql = f"concat_ws(',', {', '.join(links)})" if links else "''"
+    return (
+        '\'{"type":"Feature","id":\' || id || \',"geometry":\' || '
+        f"COALESCE({_geometry_sql(q.layer, q.crs, q.skip_geometry)}, 'null') || "
+        f"',\"properties\":' || {properties} || ',\"links\":[' || {links_sql} || ']}}'"
+    )
+
+
+def _estimate(engine: Engine, table: str) -> float:
+    """The planner's row estimate of ``table``, cached for a minute per process."""
+    key = (str(engine.url), table)
+    cached = _estimates.get(key)
+    now = time.monotonic()
+    if cached and now - cached[1] < _ESTIMATE_TTL_S:
+        return cached[0]
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": table}
+        ).scalar_one()
+    _estimates[key] = (float(rows), now)
+    return float(rows)
+
+
+def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[str, int, int | None]:
+    """``(features text, numberReturned, numberMatched or None)`` of one page, in one statement."""
+    table = f'"{q.layer.id}"'
+    where = " AND ".join(q.where) or "TRUE"
+    if _estimate(engine, q.layer.id) < EXACT_COUNT_MAX:
+        count = f"(SELECT count(*) FROM {table} WHERE {where})"
+    else:
+        capped = f"SELECT 1 FROM {table} WHERE {where} LIMIT {EXACT_COUNT_MAX + 1}"
+        count = f"(SELECT count(*) FROM ({capped}) c)"
+    sql = (
+        f"SELECT COALESCE(string_agg(feature, ','), ''), count(*), {count} FROM ("
+        f"SELECT {feature_sql(q, base_url)} AS feature FROM {table} WHERE {where} "
+        f"ORDER BY {', '.join(q.order)} LIMIT {q.limit} OFFSET {q.offset}) page"
+    )
+    with engine.connect() as connection:
+        text, returned, matched = connection.exec_driver_sql(sql, q.params.values).one()
+    return text, returned, (matched if matched <= EXACT_COUNT_MAX else None)
+
+
+def query_item(engine: Engine, q: ItemsQuery, fid: int, base_url: str) -> str | None:
+    """The GeoJSON text of feature ``fid``, or None."""
+    own = f"{base_url}/collections/{q.layer.id}"
+    extra = ",".join(
+        json.dumps(link, ensure_ascii=False)
+        for link in (
+            {"rel": "self", "type": "application/geo+json", "href": f"{own}/items/{fid}?f=json"},
+            {"rel": "alternate", "type": "text/html", "href": f"{own}/items/{fid}?f=html"},
+            {"rel": "collection", "type": "application/json", "href": f"{own}?f=json"},
+        )
+    )
+    where = f"id = {q.params.bind(fid)}"
+    sql = f'SELECT {feature_sql(q, base_url, extra)} FROM "{q.layer.id}" WHERE {where}'
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(sql, q.params.values).scalar_one_or_none()
+
+
+def collection_text(
+    q: ItemsQuery, features: str, returned: int, matched: int | None, base_url: str
+) -> str:
+    """The FeatureCollection document around ``features`` (already JSON text)."""
+    items = f"{base_url}/collections/{q.layer.id}/items"
+
+    def href(offset: int, fmt: str = "json") -> str:
+        args = {**q.link_args, "f": fmt}
+        if offset:
+            args["offset"] = str(offset)
+        return f"{items}?{urlencode(args)}"
+
+    links: list[dict[str, Any]] = [
+        {"rel": "self", "type": "application/geo+json", "href": href(q.offset)},
+        {"rel": "alternate", "type": "text/html", "href": href(q.offset, "html")},
+        {
+            "rel": "collection",
+            "type": "application/json",
+            "href": f"{base_url}/collections/{q.layer.id}?f=json",
+        },
+    ]
+    more = (q.offset + returned < matched) if matched is not None else returned == q.limit
+    if more:
+        links.append(
+            {"rel": "next", "type": "application/geo+json", "href": href(q.offset + q.limit)}
+        )
+    if q.offset > 0:
+        links.append(
+            {
+                "rel": "prev",
+                "type": "application/geo+json",
+                "href": href(max(0, q.offset - q.limit)),
+            }
+        )
+    tail: dict[str, Any] = {"numberReturned": returned}
+    if matched is not None:
+        tail["numberMatched"] = matched
+    tail["numberMatchedRule"] = NUMBER_MATCHED_RULE
+    tail["links"] = links
+    tail["timeStamp"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    members = json.dumps(tail, ensure_ascii=False)[1:]
+    return '{"type":"FeatureCollection","features":[' + features + "]," + members

@@ -1,0 +1,277 @@
+"""Items queries: request parameters validated against the registry, then one SQL statement.
+
+One implementation serves both the fast GeoJSON view (geoapi.views) and the pygeoapi provider
+(geoapi.provider): :class:`ItemsQuery` holds the validated pieces, :func:`features_sql` turns it
+into a statement whose single row carries the page's features as GeoJSON *text* built by PostGIS
+(ST_AsGeoJSON, ST_Transform), the number returned and the number matched.
+
+``numberMatched`` rule (also stated in every response's ``numberMatchedRule``):
+
+* tables whose planner estimate (``pg_class.reltuples``) is under :data:`EXACT_COUNT_MAX` rows are
+  counted exactly, with the request's filters;
+* larger tables are counted up to :data:`EXACT_COUNT_MAX` matches (``LIMIT`` in the count), so the
+  cost is bounded; when the cap is reached ``numberMatched`` is omitted, as Part 1 allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from geoapi import cql
+from geoapi.crs import Crs, resolve
+from geoapi.errors import InvalidParameterValue, UnknownParameter
+from layers import REGISTRY
+from layers.spec import Field, FieldType, Layer
+
+EXACT_COUNT_MAX = 100_000
+NUMBER_MATCHED_RULE = (
+    f"exact when the table holds fewer than {EXACT_COUNT_MAX:,} rows (planner estimate) or fewer "
+    f"than {EXACT_COUNT_MAX:,} features match; otherwise omitted"
+)
+DEFAULT_ITEMS = 1000
+MAX_ITEMS = 10_000
+#: Parameters of the items endpoint besides the queryable properties (Part 1, 2, 3).
+RESERVED = frozenset(
+    {
+        "f",
+        "lang",
+        "limit",
+        "offset",
+        "bbox",
+        "bbox-crs",
+        "crs",
+        "datetime",
+        "properties",
+        "sortby",
+        "skipGeometry",
+        "filter",
+        "filter-lang",
+        "filter-crs",
+    }
+)
+
+
+def public_fields(layer: Layer) -> tuple[Field, ...]:
+    """The fields served by the public API: personal data (``private``) is left out."""
+    return tuple(f for f in layer.fields if not f.private)
+
+
+def collection_layers() -> tuple[Layer, ...]:
+    """Layers served as collections: every public layer with a geometry, and observations."""
+    return tuple(
+        layer
+        for layer in REGISTRY
+        if layer.access == "public" and (layer.geometry is not None or layer.time_field)
+    )
+
+
+@dataclass
+class ItemsQuery:
+    """The validated parts of one items request."""
+
+    layer: Layer
+    limit: int = DEFAULT_ITEMS
+    offset: int = 0
+    crs: Crs | None = None
+    properties: tuple[str, ...] = ()
+    skip_geometry: bool = False
+    where: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    params: cql.Params = field(default_factory=cql.Params)
+    #: The request's own parameters (minus f/offset), repeated in the next/prev links.
+    link_args: dict[str, str] = field(default_factory=dict)
+
+
+def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidParameterValue(
+            f"{name} 须为整数 / {name} must be an integer, got {raw!r}"
+        ) from None
+    if not low <= value <= high:
+        raise InvalidParameterValue(
+            f"{name} 超出范围 / {name} must be between {low} and {high}, got {value}"
+        )
+    return value
+
+
+def _bbox_sql(raw: str, bbox_crs: Crs, params: cql.Params) -> str:
+    try:
+        numbers = [float(v) for v in raw.split(",")]
+    except ValueError:
+        raise InvalidParameterValue(
+            f"bbox 须为数字 / bbox must be 4 or 6 numbers, got {raw!r}"
+        ) from None
+    if len(numbers) not in (4, 6) or not all(math.isfinite(v) for v in numbers):
+        raise InvalidParameterValue(f"bbox 须为4或6个数 / bbox must be 4 or 6 numbers, got {raw!r}")
+    if len(numbers) == 6:  # drop the heights: the layers are 2D
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    x1, y1, x2, y2 = numbers
+    if bbox_crs.lat_first:
+        x1, y1, x2, y2 = y1, x1, y2, x2
+    if x1 > x2 or y1 > y2:
+        raise InvalidParameterValue(
+            f"bbox 下角须小于上角 / bbox lower corner must not exceed the upper corner: {raw!r}"
+        ) from None
+    if bbox_crs.srid in (4326, 4490) and (y1 < -90 or y2 > 90 or x1 < -180 or x2 > 180):
+        raise InvalidParameterValue(f"bbox 超出经纬度范围 / bbox outside lon/lat range: {raw!r}")
+    bound = ", ".join(params.bind(v) for v in (x1, y1, x2, y2))
+    envelope = f"ST_MakeEnvelope({bound}, {bbox_crs.srid})"
+    if bbox_crs.srid != 4326:
+        envelope = f"ST_Transform({envelope}, 4326)"
+    return f"ST_Intersects(geom, {envelope})"
+
+
+def parse_instant(raw: str, end: bool = False) -> dt.datetime:
+    """An RFC 3339 instant or date; a date means its start (or, for ``end``, the next day)."""
+    try:
+        if len(raw) == 10:
+            day = dt.date.fromisoformat(raw)
+            value = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+            return value + dt.timedelta(days=1) if end else value
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidParameterValue(
+            f"datetime 格式错误 / datetime must be RFC 3339 (2025-01-01T00:00:00Z), got {raw!r}"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def datetime_sql(layer: Layer, raw: str, params: cql.Params) -> str | None:
+    if not layer.time_field:
+        return None  # Part 1, 7.15.4: a collection without a time ignores datetime
+    column = f'"{layer.time_field}"'
+    if "/" not in raw:
+        if len(raw) == 10:
+            start, stop = parse_instant(raw), parse_instant(raw, end=True)
+            return f"{column} >= {params.bind(start)} AND {column} < {params.bind(stop)}"
+        return f"{column} = {params.bind(parse_instant(raw))}"
+    first, _, last = raw.partition("/")
+    parts = []
+    if first not in ("", ".."):
+        parts.append(f"{column} >= {params.bind(parse_instant(first))}")
+    if last not in ("", ".."):
+        end = parse_instant(last, end=True)
+        parts.append(f"{column} {'<' if len(last) == 10 else '<='} {params.bind(end)}")
+    if not parts:
+        raise InvalidParameterValue("datetime 区间两端均开放 / datetime '../..' is not an interval")
+    return " AND ".join(parts)
+
+
+def property_value(f: Field, raw: str) -> object:
+    """A ``property=value`` query parameter's value, typed as the field."""
+    try:
+        match f.type:
+            case FieldType.INTEGER:
+                return int(raw)
+            case FieldType.REAL:
+                return float(raw)
+            case FieldType.BOOLEAN:
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError(raw)
+                return raw.lower() == "true"
+            case FieldType.DATE:
+                return dt.date.fromisoformat(raw)
+            case FieldType.TIMESTAMPTZ:
+                return parse_instant(raw)
+    except ValueError:
+        raise InvalidParameterValue(
+            f"{f.name} 值类型错误 / {f.name} expects a {f.type.value}, got {raw!r}"
+        ) from None
+    return raw
+
+
+def parse_items(
+    layer: Layer,
+    args: Mapping[str, str],
+    zone_srid: int,
+    default_limit: int = DEFAULT_ITEMS,
+    max_limit: int = MAX_ITEMS,
+) -> ItemsQuery:
+    """Validate an items request's parameters; :class:`InvalidParameterValue` on bad input."""
+    fields = {f.name: f for f in public_fields(layer)}
+    unknown = [k for k in args if k not in RESERVED and k not in fields]
+    if unknown:
+        raise UnknownParameter(
+            f"未知参数 / unknown parameter {unknown[0]!r}; allowed: "
+            f"{', '.join(sorted(RESERVED))} and the queryables {', '.join(fields)}"
+        )
+    q = ItemsQuery(layer)
+    q.limit = _int(args, "limit", default_limit, 1, max_limit)
+    q.offset = _int(args, "offset", 0, 0, 2**31 - 1)
+    q.crs = resolve(args.get("crs"), zone_srid, "crs")
+    q.link_args = {k: v for k, v in args.items() if k not in ("f", "offset")}
+    q.link_args["limit"] = str(q.limit)
+
+    if "properties" in args:
+        names = tuple(n.strip() for n in args["properties"].split(",") if n.strip())
+        for name in names:
+            if name not in fields:
+                raise InvalidParameterValue(
+                    f"未知属性 / unknown property {name!r} in properties; "
+                    f"known: {', '.join(fields)}"
+                )
+        q.properties = names
+    else:
+        q.properties = tuple(fields)
+
+    skip = args.get("skipGeometry", "false").lower()
+    if skip not in ("true", "false"):
+        raise InvalidParameterValue(f"skipGeometry 须为 true/false / got {skip!r}")
+    q.skip_geometry = skip == "true" or layer.geometry is None
+
+    if args.get("bbox"):
+        if layer.geometry is None:
+            raise InvalidParameterValue(f"{layer.id} 无几何，不能用 bbox / has no geometry")
+        bbox_crs = resolve(args.get("bbox-crs"), zone_srid, "bbox-crs")
+        q.where.append(_bbox_sql(args["bbox"], bbox_crs, q.params))
+    elif "bbox-crs" in args:
+        resolve(args["bbox-crs"], zone_srid, "bbox-crs")
+
+    if args.get("datetime"):
+        clause = datetime_sql(layer, args["datetime"], q.params)
+        if clause:
+            q.where.append(clause)
+
+    for name, raw in args.items():
+        if name in fields:
+            f = fields[name]
+            if f.type is FieldType.TEXT_LIST:
+                q.where.append(f'{q.params.bind(raw)} = ANY("{name}")')
+            else:
+                q.where.append(f'"{name}" = {q.params.bind(property_value(f, raw))}')
+
+    if args.get("filter"):
+        node = cql.parse(args["filter"], args.get("filter-lang"))
+        filter_crs = resolve(args.get("filter-crs"), zone_srid, "filter-crs")
+        q.where.append(cql.Translator(layer, q.params, filter_crs, set(fields)).sql(node))
+    elif args.get("filter-lang") and args["filter-lang"] not in ("cql2-text", "cql2-json"):
+        raise InvalidParameterValue(
+            f"不支持的过滤语言 / unsupported filter-lang {args['filter-lang']!r}"
+        )
+
+    q.order = sort_clause(layer, args.get("sortby", ""), fields)
+    return q
+
+
+def sort_clause(layer: Layer, raw: str, fields: Mapping[str, Field]) -> list[str]:
+    """ORDER BY terms of a ``sortby`` value (``+a,-b``), with the id as the last tie-breaker."""
+    order = []
+    for term in (t.strip() for t in raw.split(",") if t.strip()):
+        descending = term.startswith("-")
+        name = term.lstrip("+-").strip()
+        if name != "id" and name not in fields:
+            raise InvalidParameterValue(
+                f"未知排序字段 / unknown sortby property {name!r}; "
+                f"sortable: id, {', '.join(fields)}"
+            )
+        order.append(f'"{name}" {"DESC" if descending else "ASC"}')
+    order.append('"id" ASC')
+    return order

@@ -1,0 +1,235 @@
+"""The items endpoints through Flask's test client, against the demo park."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from flask.testing import FlaskClient
+
+from geoapi.query import collection_layers, public_fields
+from layers import get_layer
+
+ITEMS = "/ogcapi/collections/{}/items"
+
+
+def get_json(client: FlaskClient, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    return json.loads(response.get_data(as_text=True))
+
+
+def test_landing_page_is_the_mount(client: FlaskClient, api_url: str) -> None:
+    for path in ("/ogcapi", "/ogcapi/"):
+        document = get_json(client, path + "?f=json")
+        assert any(link["href"].startswith(api_url + "/collections") for link in document["links"])
+
+
+def test_conformance_lists_parts_1_2_3(client: FlaskClient) -> None:
+    classes = set(get_json(client, "/ogcapi/conformance")["conformsTo"])
+    base = "http://www.opengis.net/spec/"
+    for uri in (
+        "ogcapi-features-1/1.0/conf/core",
+        "ogcapi-features-1/1.0/conf/geojson",
+        "ogcapi-features-1/1.0/conf/html",
+        "ogcapi-features-1/1.0/conf/oas30",
+        "ogcapi-features-2/1.0/conf/crs",
+        "ogcapi-features-3/1.0/conf/filter",
+        "ogcapi-features-3/1.0/conf/features-filter",
+        "ogcapi-features-3/1.0/conf/queryables",
+        "cql2/1.0/conf/cql2-text",
+        "cql2/1.0/conf/cql2-json",
+        "cql2/1.0/conf/basic-cql2",
+    ):
+        assert base + uri in classes
+    assert base + "ogcapi-features-4/1.0/conf/create-replace-delete" not in classes
+
+
+def test_collections_have_bilingual_titles_extents_and_crs(client: FlaskClient) -> None:
+    zh = get_json(client, "/ogcapi/collections?f=json&lang=zh-CN")["collections"]
+    en = get_json(client, "/ogcapi/collections?f=json&lang=en-US")["collections"]
+    assert {c["id"] for c in zh} == {layer.id for layer in collection_layers()}
+    by_id = {c["id"]: c for c in en}
+    assert {c["id"]: c["title"] for c in zh}["enterprises"] == "企业"
+    assert by_id["enterprises"]["title"] == "Enterprises"
+    west, south, east, north = by_id["enterprises"]["extent"]["spatial"]["bbox"][0]
+    assert 119.9 < west < east < 120.2 and 31.9 < south < north < 32.2
+    assert by_id["observations"]["extent"]["temporal"]["interval"][0][0].startswith("2024-12-31")
+    crs = by_id["enterprises"]["crs"]
+    for uri in ("OGC/1.3/CRS84", "EPSG/0/4326", "EPSG/0/4490", "EPSG/0/3857", "EPSG/0/4549"):
+        assert f"http://www.opengis.net/def/crs/{uri}" in crs
+    assert by_id["enterprises"]["storageCrs"].endswith("CRS84")
+    assert any(link["type"] == "text/csv" for link in by_id["enterprises"]["links"])
+
+
+def test_queryables_have_titles_types_and_enums(client: FlaskClient) -> None:
+    document = get_json(client, "/ogcapi/collections/enterprises/queryables?lang=en")
+    risk = document["properties"]["risk_level"]
+    assert risk["title"] == "Environmental risk level (HJ 941)"
+    assert risk["enum"] == ["general", "larger", "major"]
+    assert document["properties"]["hazard_level"]["type"] == "integer"
+    assert "phone" not in document["properties"]  # personal data stays private
+
+
+def test_every_feature_carries_every_public_property(client: FlaskClient) -> None:
+    for layer in collection_layers():
+        page = get_json(client, ITEMS.format(layer.id) + "?limit=50")
+        names = [f.name for f in public_fields(layer)]
+        for feature in page["features"]:
+            assert list(feature["properties"]) == names
+    page = get_json(client, ITEMS.format("enterprises") + "?limit=200")
+    assert all("phone" not in f["properties"] for f in page["features"])
+
+
+def test_paging_links_and_number_matched(client: FlaskClient, demo_counts: dict[str, int]) -> None:
+    total = demo_counts["outfalls"]
+    page = get_json(client, ITEMS.format("outfalls") + "?limit=100&offset=100")
+    assert page["numberMatched"] == total and page["numberReturned"] == 100
+    rels = {link["rel"]: link["href"] for link in page["links"]}
+    assert parse_qs(urlparse(rels["next"]).query)["offset"] == ["200"]
+    assert "offset" not in parse_qs(urlparse(rels["prev"]).query)
+    last = get_json(client, ITEMS.format("outfalls") + f"?limit=100&offset={total - 5}")
+    assert last["numberReturned"] == 5
+    assert "next" not in {link["rel"] for link in last["links"]}
+
+
+def test_large_table_count_is_capped(client: FlaskClient) -> None:
+    page = get_json(client, ITEMS.format("observations") + "?limit=1")
+    assert "numberMatched" not in page  # 383,250 rows: over the documented cap
+    assert "next" in {link["rel"] for link in page["links"]}
+
+
+def test_datetime_on_observations(client: FlaskClient) -> None:
+    url = ITEMS.format("observations") + "?datetime=2025-03-01T00:00:00Z/2025-03-01T05:59:59Z"
+    page = get_json(client, url + "&station_code=AQ-01&limit=1000")
+    times = {f["properties"]["time"] for f in page["features"]}
+    assert len(times) == 6 and page["numberMatched"] == page["numberReturned"]
+    assert all("2025-03-01T0" in t for t in times)
+    day = get_json(client, ITEMS.format("observations") + "?datetime=2025-03-01&station_code=AQ-01")
+    assert {f["properties"]["time"][:10] for f in day["features"]} == {"2025-03-01"}
+
+
+@pytest.mark.parametrize(
+    ("crs", "first"),
+    [
+        (None, "lon"),
+        ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", "lon"),
+        ("http://www.opengis.net/def/crs/EPSG/0/4326", "lat"),
+        ("http://www.opengis.net/def/crs/EPSG/0/4490", "lat"),
+    ],
+)
+def test_crs_axis_order_and_content_crs(client: FlaskClient, crs: str | None, first: str) -> None:
+    url = ITEMS.format("enterprises") + "?limit=1" + (f"&crs={crs}" if crs else "")
+    response = client.get(url)
+    assert (
+        response.headers["Content-Crs"]
+        == f"<{crs or 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'}>"
+    )
+    x, y = response.get_json()["features"][0]["geometry"]["coordinates"]
+    assert (x > 100) == (first == "lon") and (y > 100) == (first == "lat")
+
+
+def test_projected_crs_and_bbox_crs(client: FlaskClient) -> None:
+    gk = "http://www.opengis.net/def/crs/EPSG/0/4549"
+    one = client.get(ITEMS.format("enterprises") + f"/1?crs={gk}").get_json()
+    northing, easting = one["geometry"]["coordinates"]  # EPSG:4549 is northing, easting
+    assert 3_500_000 < northing < 3_600_000 and 400_000 < easting < 600_000
+    box = f"{northing - 50},{easting - 50},{northing + 50},{easting + 50}"
+    page = get_json(client, ITEMS.format("enterprises") + f"?bbox={box}&bbox-crs={gk}")
+    assert 1 in [f["id"] for f in page["features"]]
+    lon, lat = client.get(ITEMS.format("enterprises") + "/1").get_json()["geometry"]["coordinates"]
+    plain = get_json(
+        client,
+        ITEMS.format("enterprises") + f"?bbox={lon - 1e-4},{lat - 1e-4},{lon + 1e-4},{lat + 1e-4}",
+    )
+    assert 1 in [f["id"] for f in plain["features"]]
+
+
+def test_sortby_properties_skip_geometry(client: FlaskClient) -> None:
+    url = (
+        ITEMS.format("enterprises")
+        + "?sortby=-name&properties=name,risk_level&skipGeometry=true&limit=5"
+    )
+    page = get_json(client, url)
+    names = [f["properties"]["name"] for f in page["features"]]
+    assert names == sorted(names, reverse=True)
+    assert all(list(f["properties"]) == ["name", "risk_level"] for f in page["features"])
+    assert all(f["geometry"] is None for f in page["features"])
+
+
+def test_single_item_and_related_links(client: FlaskClient) -> None:
+    outfall = get_json(client, ITEMS.format("outfalls") + "/1")
+    related = [link for link in outfall["links"] if link["rel"] == "related"]
+    enterprise_link = next(link for link in related if "/enterprises/" in link["href"])
+    assert enterprise_link["title"] == "企业 / Enterprises"
+    enterprise = get_json(
+        client,
+        enterprise_link["href"].split("/ogcapi", 1)[0]
+        and "/ogcapi" + enterprise_link["href"].split("/ogcapi", 1)[1],
+    )
+    assert (
+        enterprise["features"][0]["properties"]["credit_code"]
+        == outfall["properties"]["credit_code"]
+    )
+    outfalls_link = next(
+        link for link in enterprise["features"][0]["links"] if "/outfalls/" in link["href"]
+    )
+    back = get_json(client, "/ogcapi" + outfalls_link["href"].split("/ogcapi", 1)[1])
+    assert 1 in [f["id"] for f in back["features"]]
+    station = get_json(client, ITEMS.format("stations") + "/1")
+    assert any("/observations/items?station_code=" in link["href"] for link in station["links"])
+    assert {link["rel"] for link in station["links"]} >= {"self", "collection", "related"}
+
+
+@pytest.mark.parametrize(
+    ("filter_", "lang"),
+    [
+        ("risk_level = 'major' AND hazard_level >= 1", "cql2-text"),
+        (
+            json.dumps(
+                {
+                    "op": "and",
+                    "args": [
+                        {"op": "=", "args": [{"property": "risk_level"}, "major"]},
+                        {"op": ">=", "args": [{"property": "hazard_level"}, 1]},
+                    ],
+                }
+            ),
+            "cql2-json",
+        ),
+    ],
+)
+def test_cql2_filters(client: FlaskClient, filter_: str, lang: str) -> None:
+    page = client.get(
+        ITEMS.format("enterprises"), query_string={"filter": filter_, "filter-lang": lang}
+    ).get_json()
+    assert page["numberMatched"] == page["numberReturned"] > 0
+    for feature in page["features"]:
+        assert feature["properties"]["risk_level"] == "major"
+        assert feature["properties"]["hazard_level"] >= 1
+
+
+def test_cql2_spatial_filter_with_filter_crs(client: FlaskClient) -> None:
+    lon, lat = client.get(ITEMS.format("enterprises") + "/1").get_json()["geometry"]["coordinates"]
+    d = 1e-4  # lat, lon order: filter-crs is EPSG:4326
+    ring = [(lat - d, lon - d), (lat - d, lon + d), (lat + d, lon + d), (lat + d, lon - d)]
+    polygon = "POLYGON((" + ",".join(f"{a} {b}" for a, b in [*ring, ring[0]]) + "))"
+    page = client.get(
+        ITEMS.format("enterprises"),
+        query_string={
+            "filter": f"S_INTERSECTS(geometry, {polygon})",
+            "filter-crs": "http://www.opengis.net/def/crs/EPSG/0/4326",
+        },
+    ).get_json()
+    assert [f["id"] for f in page["features"]] == [1]
+
+
+def test_downloads(client: FlaskClient, demo_counts: dict[str, int]) -> None:
+    csv = client.get(ITEMS.format("outfalls") + "?f=csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) == demo_counts["outfalls"] + 1 and lines[0].startswith("id,code,")
+    gpkg = client.get(ITEMS.format("zones") + "?f=gpkg")
+    assert gpkg.status_code == 200 and gpkg.data[:16] == b"SQLite format 3\x00"
+    assert get_layer("zones").geometry is not None
