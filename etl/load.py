@@ -128,6 +128,11 @@ def load_file(
             if not (strict and reasons.bad.any()):
                 with _progress_bar(int(good.sum()), source_path, layer) as bar:
                     inserted, updated = upsert(connection, layer, values[good], bar.update)
+        if inserted or updated:
+            # Fresh planner statistics after a bulk change: the API's count estimate
+            # (pg_class.reltuples) and the analyses' plans depend on them.
+            with engine.begin() as connection:
+                connection.execute(sa.text(f'ANALYZE "{layer.id}"'))
     except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
         raise _database_error(exc, layer) from None
 
