@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from onemap.commands.analyse import analyse
 from onemap.commands.db import db
 from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
@@ -20,7 +21,7 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, hj212, standards, serve):
+for _command in (db, load, demo, analyse, hj212, standards, serve):
     cli.add_command(_command)
 
 

@@ -1,0 +1,41 @@
+"""The analysis registry: ids, bounded typed parameters with units in their names."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from analytics.errors import UnknownAnalysisError
+from analytics.registry import ANALYSES, BY_ID, get_analysis
+
+UNIT_SUFFIXES = ("_m", "_s", "_deg", "_ms", "_h")
+UNITLESS = {"hours", "directions"}  # counts, not measures
+
+
+def test_ids_are_the_fixed_ones() -> None:
+    assert [a.id for a in ANALYSES] == [
+        "receptor-screening",
+        "wind-sector-trace",
+        "back-trajectory",
+        "network-trace",
+    ]
+    assert len(BY_ID) == len(ANALYSES)
+
+
+@pytest.mark.parametrize("analysis", ANALYSES, ids=lambda a: a.id)
+def test_parameters_are_strict_bounded_and_carry_units(analysis: object) -> None:
+    model: type[BaseModel] = analysis.parameters  # type: ignore[attr-defined]
+    assert model.model_config.get("extra") == "forbid"
+    for name, field in model.model_fields.items():
+        assert field.description, name
+        if field.annotation in (int, float):
+            assert name.endswith(UNIT_SUFFIXES) or name in UNITLESS, name
+            bounds = [m for m in field.metadata if type(m).__name__ in ("Gt", "Ge", "Lt", "Le")]
+            assert len(bounds) >= 2, f"{name} is not bounded on both sides"
+    assert analysis.input_schema()["type"] == "object"  # type: ignore[attr-defined]
+
+
+def test_unknown_analysis_is_not_found() -> None:
+    with pytest.raises(UnknownAnalysisError) as raised:
+        get_analysis("plume-model")
+    assert raised.value.http_status == 404
