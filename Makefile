@@ -23,6 +23,7 @@ $(STAMP): $(VENV)/bin/python setup.cfg pyproject.toml
 demo: setup
 	$(BIN)/onemap db up
 	$(BIN)/onemap demo load
+	$(BIN)/onemap standards load
 	$(BIN)/onemap serve --host 127.0.0.1 --port 5000
 
 test: setup

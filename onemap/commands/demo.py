@@ -73,9 +73,8 @@ def load(directory: Path, strict: bool) -> None:
     """按图层顺序导入示例数据 / load every layer's file, in registry order."""
     import sqlalchemy as sa
 
-    from etl.errors import EtlError
-    from etl.load import load_file
     from layers import REGISTRY
+    from onemap.commands.load import load_and_report
     from onemap.database import database_url, engine_for
 
     engine = engine_for(database_url())
@@ -85,19 +84,7 @@ def load(directory: Path, strict: bool) -> None:
         if path is None:
             click.echo(f"{layer.id:<16} — 无文件 / no file, skipped")
             continue
-        try:
-            report = load_file(path, layer.id, engine, strict=strict)
-        except EtlError as exc:
-            click.echo(f"错误 / error: {path}: {exc}", err=True)
-            raise SystemExit(exc.exit_code) from None
-        line = (
-            f"{layer.id:<16} {path.name}: read {report.read}, inserted {report.inserted}, "
-            f"updated {report.updated}, rejected {report.rejected}"
-        )
-        if report.rejects_path:
-            line += f" → {report.rejects_path}"
-        click.echo(line)
-        rejected = rejected or report.rejected > 0
+        rejected |= load_and_report(path, layer.id, strict=strict, label=f"{layer.id:<16} ")
     click.echo("表行数 / rows per table:")
     with engine.connect() as connection:
         for layer in REGISTRY:

@@ -55,6 +55,24 @@ def _summary(report: LoadReport, strict: bool) -> str:
     return "\n".join(lines)
 
 
+def load_and_report(path: Path, layer_id: str, *, strict: bool = False, label: str = "") -> bool:
+    """Load one file as part of a batch (demo, standards), echo a one-line report, and return
+    whether any row was rejected. An unusable file ends the batch with its exit status."""
+    engine = engine_for(database_url())
+    try:
+        report = load_file(path, layer_id, engine, strict=strict)
+    except EtlError as exc:
+        _fail(f"{path}: {exc}", exc.exit_code)
+    line = (
+        f"{label}{path.name}: read {report.read}, inserted {report.inserted}, "
+        f"updated {report.updated}, rejected {report.rejected}"
+    )
+    if report.rejects_path:
+        line += f" → {report.rejects_path}"
+    click.echo(line)
+    return report.rejected > 0
+
+
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(

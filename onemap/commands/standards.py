@@ -31,29 +31,14 @@ def standards() -> None:
 )
 def load(directory: Path) -> None:
     """导入标准限值 / load every CSV of the directory into standard_limits."""
-    from etl.errors import EtlError
-    from etl.load import load_file
-    from onemap.database import database_url, engine_for
+    from onemap.commands.load import load_and_report
 
-    engine = engine_for(database_url())
     files = sorted(p for p in directory.glob("*.csv") if not p.name.endswith(".rejects.csv"))
     if not files:
         click.echo(f"错误 / error: {directory} 中没有CSV / no CSV files in {directory}", err=True)
         raise SystemExit(2)
     rejected = False
     for path in files:
-        try:
-            report = load_file(path, "standard_limits", engine)
-        except EtlError as exc:
-            click.echo(f"错误 / error: {path}: {exc}", err=True)
-            raise SystemExit(exc.exit_code) from None
-        line = (
-            f"{path.name}: read {report.read}, inserted {report.inserted}, "
-            f"updated {report.updated}, rejected {report.rejected}"
-        )
-        if report.rejects_path:
-            line += f" → {report.rejects_path}"
-        click.echo(line)
-        rejected = rejected or report.rejected > 0
+        rejected |= load_and_report(path, "standard_limits")
     if rejected:
         raise SystemExit(EXIT_REJECTS)
