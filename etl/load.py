@@ -17,6 +17,7 @@ import psycopg
 import sqlalchemy as sa
 from tqdm import tqdm
 
+from etl import observations_wide
 from etl.crs import WGS84, SourceCrs, parse_crs
 from etl.dates import configured_timezone
 from etl.errors import DatabaseError, EtlError, MissingColumnError
@@ -31,6 +32,7 @@ from etl.headers import (
 )
 from etl.read import RawInput, read_input
 from etl.rejects import default_rejects_path, remove_stale_rejects, write_rejects
+from etl.units import check_units
 from etl.upsert import existing_values, geometry_ewkb_hex, upsert
 from etl.validate import Reasons, missing_references, natural_key_duplicates, parse_field
 from layers import BY_ID, get_layer
@@ -99,6 +101,8 @@ def load_file(
     zone = configured_timezone()
     source_path = Path(path)
     raw = read_input(source_path, layer)
+    if raw.is_table and {"parameter", "value"} <= set(layer.field_names):
+        raw = observations_wide.to_long(raw, layer)  # a wide export: one column per factor
     mapping = map_columns(layer, raw.frame.columns, table=raw.is_table)
     _require_columns(layer, mapping, raw, source_path)
     source = _source_crs(raw, override, source_path)
@@ -110,6 +114,10 @@ def load_file(
         for name, column in mapping.fields.items()
     }
     values = pd.DataFrame(parsed, index=pd.RangeIndex(n_rows))
+    if "parameter" in values and "unit" in layer.field_names:
+        given = values["unit"] if "unit" in values else pd.Series(None, index=values.index)
+        values["unit"], problems = check_units(values["parameter"], given)
+        reasons.add_each(problems.notna().to_numpy(), problems)
     for name in layer.natural_key:  # a NULL key would never conflict, so never upsert
         if not layer.field(name).required:
             reasons.add(

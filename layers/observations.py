@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layers.parameters import parameter_problem
 from layers.spec import Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -39,6 +40,7 @@ LAYER = Layer(
             "Parameter (HJ 212 code)",
             required=True,
             pattern="^[a-z][0-9]{5}$",
+            check=parameter_problem,
             aliases=("因子编码", "因子"),
         ),
         Field("value", T.REAL, "监测值", "Value", aliases=("浓度", "数值")),

@@ -75,3 +75,10 @@ def parameter_list_problem(codes: object) -> str | None:
     if unknown:
         return f"未知的HJ 212因子编码 {', '.join(map(str, unknown))} / unknown HJ 212 codes"
     return None
+
+
+def parameter_problem(code: object) -> str | None:
+    """``None`` for a known HJ 212 parameter code, else the reason in one line."""
+    if isinstance(code, str) and code in BY_CODE:
+        return None
+    return f"未知监测因子 {code} / unknown parameter {code} (not in the HJ 212 catalogue)"

@@ -7,6 +7,7 @@ monitoring issue; the table exists from the start.
 
 from __future__ import annotations
 
+from layers.parameters import parameter_problem
 from layers.spec import Access, Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -45,6 +46,7 @@ LAYER = Layer(
             "Parameter (HJ 212 code)",
             required=True,
             pattern="^[a-z][0-9]{5}$",
+            check=parameter_problem,
         ),
         Field("quality_class", T.TEXT, "类别", "Class", required=True, aliases=("功能区类别",)),
         Field(
