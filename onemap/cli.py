@@ -11,6 +11,7 @@ from onemap.commands.db import db
 from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
+from onemap.commands.plot import plot
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
 from onemap.errors import OnemapError
@@ -21,7 +22,7 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, analyse, hj212, standards, serve):
+for _command in (db, load, demo, analyse, hj212, standards, serve, plot):
     cli.add_command(_command)
 
 
