@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
-# (the distribution's postgresql-NN-postgis-3) and the GDAL command-line tools. Debian/Ubuntu.
+# (the distribution's postgresql-NN-postgis-3), the GDAL command-line tools, and Chromium with CJK
+# fonts for the page's browser tests. Debian/Ubuntu.
 # Quiet and quick when everything is there already.
 set -euo pipefail
 
@@ -15,6 +16,9 @@ have_postgis() {
 missing=()
 have_postgis || missing+=(postgis)
 command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
+# The browser tests of the page drive Debian's Chromium headless; CJK fonts to render Chinese.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -32,6 +36,9 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
+for p in chromium fonts-noto-cjk; do
+  if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
+done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then
   $SUDO apt-get install -y -qq postgresql-common >/dev/null
   # The distribution's default PostgreSQL major version, e.g. 15 on Debian 12, 16 on Ubuntu 24.04.
