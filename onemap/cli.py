@@ -12,6 +12,7 @@ from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
 from onemap.commands.plot import plot
+from onemap.commands.quality import quality
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
 from onemap.errors import OnemapError
@@ -22,7 +23,7 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, analyse, hj212, standards, serve, plot):
+for _command in (db, load, demo, analyse, hj212, standards, serve, plot, quality):
     cli.add_command(_command)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.quality.exceedances import STEP
+
 DEFAULT_OFFLINE_AFTER = pd.Timedelta(hours=3)
 SHORT_PERIODS = ("1h", "8h", "24h", "sample")
 STATUS_TITLES = {
@@ -39,12 +41,15 @@ def station_status(
     running = events[events["period"].isin(SHORT_PERIODS)].merge(
         out[["station_code", "latest_time"]], on="station_code"
     )
+    # An event is still running when the period holding the station's latest value is in it:
+    # events are stamped with their last value's period start, so add one period.
+    step = running["period"].map(STEP).astype(object).where(lambda s: s.notna(), pd.Timedelta(0))
+    covered_until = running["end"] + pd.to_timedelta(step)
     running = running[
-        (running["end"] > running["latest_time"])
-        | ((running["period"] == "sample") & (running["end"] == running["latest_time"]))
+        (covered_until > running["latest_time"]) | (running["end"] >= running["latest_time"])
     ]
     names = running.groupby("station_code")["parameter"].agg(lambda p: ",".join(sorted(set(p))))
-    out["exceeding_parameters"] = out["station_code"].map(names).fillna("")
+    out["exceeding_parameters"] = out["station_code"].map(lambda c: names.get(c, ""))
     status = pd.Series("normal", index=out.index, dtype=object)
     status[out["exceeding_parameters"] != ""] = "exceeding"
     status[(as_of - out["latest_time"]) > offline_after] = "offline"
