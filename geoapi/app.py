@@ -123,7 +123,10 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
         flask_app = _import_pygeoapi()
     _declare_conformance()
 
+    from geoapi import processes
     from geoapi.views import FastViews, install
+
+    processes.declare_conformance()
 
     app = Flask(__name__)
     app.url_map.strict_slashes = False
@@ -132,4 +135,5 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     app.config["ONEMAP_ZONE_SRID"] = zone_srid
     app.register_blueprint(flask_app.BLUEPRINT, url_prefix=MOUNT)
     install(app, FastViews(engine, mount_url, zone_srid))
+    processes.install(app)
     return app

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from analytics.registry import ANALYSES
 from geoapi.catalog import Extent
 from geoapi.crs import CRS84, supported
 from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, public_fields
 from layers.spec import GROUP_TITLES, Layer
 
 PROVIDER = "geoapi.provider.OnemapProvider"
+#: One generic processor for every analysis, and a synchronous manager with no job store.
+PROCESSOR = "geoapi.processes.AnalysisProcessor"
+MANAGER = "geoapi.processes.SyncManager"
 #: Used for an empty table's extent: roughly China, so clients still get a sensible box.
 FALLBACK_BBOX = (73.0, 18.0, 135.0, 54.0)
 CSV = "text/csv"
@@ -79,6 +83,15 @@ def collection_config(
     }
 
 
+def process_config(analysis_id: str, database_url: str) -> dict[str, Any]:
+    """One analysis's pygeoapi resource: the generic processor, told which analysis it runs
+    (its description is rendered from the registry by :mod:`geoapi.processes`)."""
+    return {
+        "type": "process",
+        "processor": {"name": PROCESSOR, "analysis": analysis_id, "database_url": database_url},
+    }
+
+
 def build_config(
     layers: Iterable[Layer],
     database_url: str,
@@ -95,8 +108,11 @@ def build_config(
             "mimetype": "application/json; charset=UTF-8",
             "encoding": "utf-8",
             "gzip": False,
-            "languages": ["zh-CN", "en-US"],
+            # "zh", not "zh-CN": babel has no zh_CN locale (only zh_Hans_CN), and pygeoapi builds
+            # Locale("zh", "CN") for a request in another Chinese or unknown language: a 500.
+            "languages": ["zh", "en-US"],
             "pretty_print": False,
+            "manager": {"name": MANAGER, "connection": None, "output_dir": None},
             "limits": {
                 "default_items": DEFAULT_ITEMS,
                 "max_items": MAX_ITEMS,
@@ -139,5 +155,6 @@ def build_config(
                 zone_srid,
             )
             for layer in layers
-        },
+        }
+        | {analysis.id: process_config(analysis.id, database_url) for analysis in ANALYSES},
     }
