@@ -19,7 +19,7 @@ from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
 from geoapi.crs import Crs
-from geoapi.errors import InvalidFilter
+from geoapi.errors import InvalidFilter, InvalidParameterValue
 from layers.spec import Field, FieldType, Layer
 
 GEOMETRY_NAMES = ("geometry", "geom")
@@ -32,6 +32,11 @@ class Params:
         self.values: dict[str, Any] = {}
 
     def bind(self, value: Any) -> str:
+        if isinstance(value, str) and "\x00" in value:
+            # PostgreSQL text cannot hold NUL: it would fail in the driver, i.e. as a 500.
+            raise InvalidParameterValue(
+                "参数值含 NUL 字符 / a parameter value contains a NUL (0x00) character"
+            )
         name = f"p{len(self.values)}"
         self.values[name] = value
         return f"%({name})s"

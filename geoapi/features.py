@@ -15,7 +15,13 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine
 
 from geoapi.crs import Crs
-from geoapi.query import EXACT_COUNT_MAX, NUMBER_MATCHED_RULE, ItemsQuery, collection_layers
+from geoapi.query import (
+    COUNT_REUSE_S,
+    EXACT_COUNT_MAX,
+    NUMBER_MATCHED_RULE,
+    ItemsQuery,
+    collection_layers,
+)
 from layers.spec import Layer
 
 #: Decimal places of output coordinates: 1e-7 degree is about 1 cm; 1 mm in projected CRSs.
@@ -23,6 +29,8 @@ GEOGRAPHIC_DIGITS = 7
 PROJECTED_DIGITS = 3
 _ESTIMATE_TTL_S = 60.0
 _estimates: dict[tuple[str, str], tuple[float, float]] = {}
+_COUNTS_KEPT = 1000
+_counts: dict[tuple[str, str, str, str], tuple[int, float]] = {}
 
 
 def related(layer: Layer) -> list[tuple[str, str, str, str]]:
@@ -99,22 +107,64 @@ def _estimate(engine: Engine, table: str) -> float:
     return float(rows)
 
 
+def _count_key(engine: Engine, q: ItemsQuery, where: str) -> tuple[str, str, str, str]:
+    params = repr(sorted((k, repr(v)) for k, v in q.params.values.items()))
+    return (str(engine.url), q.layer.id, where, params)
+
+
 def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[str, int, int | None]:
-    """``(features text, numberReturned, numberMatched or None)`` of one page, in one statement."""
+    """``(features text, numberReturned, numberMatched or None)`` of one page, in one statement.
+
+    The count follows :data:`geoapi.query.NUMBER_MATCHED_RULE`: the first page (offset 0) always
+    counts; a later page of the same query reuses that count for ``COUNT_REUSE_S`` seconds,
+    so a client paging through a layer does not recount it on every page; a short last page
+    knows its count exactly (offset + returned) without counting.
+    """
     table = f'"{q.layer.id}"'
     where = " AND ".join(q.where) or "TRUE"
+    key = _count_key(engine, q, where)  # before feature_sql binds its link prefixes
+    now = time.monotonic()
     if _estimate(engine, q.layer.id) < EXACT_COUNT_MAX:
-        count = f"(SELECT count(*) FROM {table} WHERE {where})"
+        fresh_count = f"(SELECT count(*) FROM {table} WHERE {where})"
     else:
         capped = f"SELECT 1 FROM {table} WHERE {where} LIMIT {EXACT_COUNT_MAX + 1}"
-        count = f"(SELECT count(*) FROM ({capped}) c)"
+        fresh_count = f"(SELECT count(*) FROM ({capped}) c)"
+    reused = _counts.get(key) if q.offset > 0 else None
+    if reused is not None and now - reused[1] < COUNT_REUSE_S:
+        count = "NULL::bigint"
+    else:
+        reused, count = None, fresh_count
+    order = ", ".join(q.order)
+    page = f"SELECT * FROM {table} WHERE {where} ORDER BY {order} LIMIT {q.limit} OFFSET {q.offset}"
+    if q.offset > 0 and q.order == ['"id" ASC']:
+        # Deep pages: skip the offset on the primary key's index alone, then fetch the rows.
+        page = (
+            f"SELECT t.* FROM {table} t JOIN (SELECT id FROM {table} WHERE {where} "
+            f"ORDER BY id LIMIT {q.limit} OFFSET {q.offset}) k USING (id)"
+        )
+    # Only the page's rows are turned into GeoJSON, outside the subquery: a projection below
+    # LIMIT/OFFSET is evaluated for every skipped row too, which made deep pages (GDAL 3.6 pages
+    # 10 at a time) cost a whole table's worth of ST_AsGeoJSON each.
     sql = (
-        f"SELECT COALESCE(string_agg(feature, ','), ''), count(*), {count} FROM ("
-        f"SELECT {feature_sql(q, base_url)} AS feature FROM {table} WHERE {where} "
-        f"ORDER BY {', '.join(q.order)} LIMIT {q.limit} OFFSET {q.offset}) page"
+        f"SELECT COALESCE(string_agg({feature_sql(q, base_url)}, ',' ORDER BY {order}), ''), "
+        f"count(*), {count} FROM ({page}) page"
     )
     with engine.connect() as connection:
         text, returned, matched = connection.exec_driver_sql(sql, q.params.values).one()
+        if reused is not None:
+            matched = reused[0]
+            if returned == q.limit and q.offset + returned >= matched:
+                # A full page at or past the reused count: rows were added meanwhile, or this
+                # is the last page. Count afresh so the next link is neither lost nor invented.
+                matched = connection.exec_driver_sql(f"SELECT {fresh_count}", q.params.values)
+                matched = matched.scalar_one()
+                reused = None
+    if 0 < returned < q.limit:
+        matched = q.offset + returned  # the last page: exact whatever was counted before
+    elif matched is not None and reused is None:
+        if len(_counts) >= _COUNTS_KEPT:
+            _counts.clear()
+        _counts[key] = (matched, now)
     return text, returned, (matched if matched <= EXACT_COUNT_MAX else None)
 
 
