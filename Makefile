@@ -3,10 +3,12 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The page's Leaflet and plugins, from the npm lock file (package.json's postinstall copies them).
+VENDOR := webmap/static/vendor/.installed
 
 .PHONY: setup system-packages demo test lint clean-venv
 
-setup: system-packages $(STAMP)
+setup: system-packages $(STAMP) $(VENDOR)
 
 system-packages:
 	@scripts/install-system-packages.sh
@@ -19,6 +21,10 @@ $(VENV)/bin/python:
 $(STAMP): $(VENV)/bin/python setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
+
+$(VENDOR): package.json package-lock.json webmap/copy_vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(VENDOR)
 
 demo: setup
 	$(BIN)/onemap db up

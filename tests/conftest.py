@@ -3,7 +3,8 @@
 The server is ONEMAP_DATABASE_URL's (its role needs CREATEDB) or the project's own cluster,
 started here exactly as `onemap db up` starts it. A template database is migrated to head once
 per session; each test gets its own copy (CREATE DATABASE ... TEMPLATE), so tests are isolated
-even when the code under test commits, and CLI subprocesses can be pointed at it. When PostGIS
+even when the code under test commits, and CLI subprocesses can be pointed at it. The API and
+page tests share one read-only database with the demo park loaded and one live app. When PostGIS
 cannot be started the tests fail: they never skip.
 """
 
@@ -11,15 +12,26 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from flask import Flask
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
+from etl.load import load_file
+from geoapi.catalog import dispose_engines
+from layers import REGISTRY
 from onemap import cluster, migrate
-from onemap.database import ENV_URL, normalise_url
+from onemap.commands.demo import layer_file
+from onemap.database import ENV_URL, engine_for, normalise_url
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 _counter = itertools.count()
 
@@ -79,3 +91,56 @@ def engine(db_url: str) -> Iterator[Engine]:
 def cli_env(db_url: str) -> dict[str, str]:
     """Environment for running the `onemap` console script against the test's database."""
     return {**os.environ, ENV_URL: db_url}
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
+    """A database at schema head with the whole demo park loaded (read-only for the tests)."""
+    name = f"onemap_test_demo_{os.getpid()}"
+    with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    engine = engine_for(url)
+    for layer in REGISTRY:
+        path = layer_file(DEMO_DIR, layer.id)
+        if path is not None:
+            report = load_file(path, layer.id, engine)
+            assert report.rejected == 0, f"{layer.id}: {report.rejected} demo rows rejected"
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    yield url
+    dispose_engines()
+    with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _Dispatch:
+    """The WSGI app the server starts with; the real app is set once its port is known."""
+
+    app: Any = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_site(demo_db_url: str) -> Iterator[tuple[str, Flask]]:
+    """``(http://127.0.0.1:PORT, app)``: the whole app (page at /, API at /ogcapi) on the demo
+    park, served by werkzeug's threaded server in a thread. One app per session: pygeoapi's
+    configuration is process-global."""
+    from geoapi.app import create_app
+
+    dispatch = _Dispatch()
+    server = make_server("127.0.0.1", 0, dispatch, threaded=True)
+    try:
+        root = f"http://127.0.0.1:{server.server_port}"
+        dispatch.app = create_app(demo_db_url, root + "/ogcapi")
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield root, dispatch.app
+        server.shutdown()
+        thread.join(10)
+    finally:
+        server.server_close()

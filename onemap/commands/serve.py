@@ -39,6 +39,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
             return create_app(url, mount)
 
-    click.echo(f"一张图 / one-map API: {mount}")
+    site = mount.removesuffix("/ogcapi")
+    click.echo(f"一张图 / one-map page: {site}/")
+    click.echo(f"OGC API Features (QGIS, GDAL): {mount}")
     sys.argv = sys.argv[:1]  # gunicorn parses argv; the options above are already applied
     Server().run()

@@ -1,0 +1,187 @@
+"""Benchmark of the one-map page in headless Chromium, on the demo park served from localhost.
+
+    .venv/bin/python benchmarks/webmap.py [--repeat 5] [--points 50000] [--keep]
+
+A scratch database ``onemap_bench_webmap`` on the project's PostGIS server (``onemap db url`` or
+ONEMAP_DATABASE_URL's) gets the demo park, plus ``--points`` sewer nodes scattered over the
+park for the dense case (a layer off at start, drawn from its min_zoom); it is dropped
+afterwards unless ``--keep``. The app is served by werkzeug's threaded server on 127.0.0.1.
+Each run opens the page in a fresh browser context (cold cache) and measures:
+
+- the time from navigation until every layer on at start has drawn (each layer's feature count
+  set by the page), median and p90 over ``--repeat`` runs;
+- the bytes the page transferred (response bodies as sent);
+
+first for the demo, then with the dense layer on. Prints one table, ratios side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from etl.load import load_file  # noqa: E402
+from layers import REGISTRY  # noqa: E402
+from onemap.commands.demo import layer_file  # noqa: E402
+from onemap.database import database_url, engine_for  # noqa: E402
+
+DB = "onemap_bench_webmap"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Every layer on at start has a count (drawn), and none is still loading.
+DRAWN = """() => {
+  const app = window.onemap;
+  if (!app || !app.map.getContainer().dataset.ready) return false;
+  return Object.values(app.layers).every((s) => !app.map.hasLayer(s.holder)
+    || (s.status !== app.t("loading") && (s.count > 0 || s.status)));
+}"""
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_database(points: int) -> str:
+    server = make_url(database_url())
+    with psycopg.connect(
+        _libpq(server.set(database="postgres").render_as_string(False)), autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB}"')
+    url = server.set(database=DB).render_as_string(hide_password=False)
+    from onemap import migrate
+
+    migrate.upgrade(url)
+    engine = engine_for(url)
+    for layer in REGISTRY:
+        path = layer_file(ROOT / "data" / "demo", layer.id)
+        if path is not None:
+            load_file(path, layer.id, engine)
+    engine.dispose()
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
+        # the dense layer: sewer nodes (off at start, drawn from zoom 15) over the park's extent
+        conn.execute(
+            """
+            INSERT INTO sewer_nodes (code, kind, geom)
+            SELECT 'BENCH-' || g, 'manhole',
+                   ST_SetSRID(ST_MakePoint(119.998 + random() * 0.063,
+                                           32.008 + random() * 0.050), 4326)
+            FROM generate_series(1, %s) g
+            """,
+            (points,),
+        )
+        conn.execute("ANALYZE")
+    return url
+
+
+def serve(url: str) -> tuple[str, Any]:
+    from geoapi.app import create_app
+
+    holder: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        return holder["app"](environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    root = f"http://127.0.0.1:{server.server_port}"
+    holder["app"] = create_app(url, root + "/ogcapi")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return root, server
+
+
+def measure(playwright: Any, root: str, extra_layer: str | None) -> tuple[float, int]:
+    context = playwright.chromium.launch_persistent_context(
+        tempfile.mkdtemp(prefix="onemap-bench-"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=ARGS,
+        viewport={"width": 1400, "height": 900},
+    )
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    start = time.perf_counter()
+    page.goto(root + "/")
+    if extra_layer:
+        # switched on, and zoomed in to where the layer draws (its min_zoom), at the park centre
+        page.wait_for_selector(".leaflet-container[data-ready]")
+        page.evaluate(
+            """(id) => { const app = window.onemap, s = app.layers[id];
+              s.holder.addTo(app.map);
+              const zoom = Math.max(app.map.getZoom(), s.cfg.style.min_zoom || 0);
+              app.map.setZoom(zoom, {animate: false});
+              app.load(s); }""",
+            extra_layer,
+        )
+    page.wait_for_function(DRAWN, timeout=120_000, polling=20)
+    elapsed = time.perf_counter() - start
+    page.wait_for_timeout(200)
+    context.close()
+    return elapsed, sum(sizes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--points", type=int, default=50_000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    print(f"loading the demo park and {args.points} sewer nodes into {DB} …", flush=True)
+    url = make_database(args.points)
+    root, server = serve(url)
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            measure(playwright, root, None)  # warm the server (pygeoapi, the hillshade)
+            for label, extra in (
+                ("demo, default layers", None),
+                (f"+ {args.points:,} sewer nodes", "sewer_nodes"),
+            ):
+                runs = [measure(playwright, root, extra) for _ in range(args.repeat)]
+                times = sorted(t for t, _ in runs)
+                p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
+                rows.append((label, statistics.median(times), p90, runs[-1][1]))
+    finally:
+        server.shutdown()
+        if not args.keep:
+            from geoapi.catalog import dispose_engines
+
+            dispose_engines()
+            server_url = make_url(url).set(database="postgres")
+            with psycopg.connect(
+                _libpq(server_url.render_as_string(False)), autocommit=True
+            ) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    base = rows[0][1]
+    print(f"\n{'case':<28}{'median s':>10}{'p90 s':>9}{'MB':>9}{'× demo':>9}")
+    for label, median, p90, size in rows:
+        print(f"{label:<28}{median:>10.3f}{p90:>9.3f}{size / 1e6:>9.2f}{median / base:>9.2f}")
+    print("target: median under 1.5 s to a fully drawn demo map")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Fixtures of the page tests: the demo park served on 127.0.0.1, and headless Chromium.
+
+The demo database and the live app are the session's shared ones (tests/conftest.py). Chromium is
+Debian's (``scripts/install-system-packages.sh`` installs it), driven by Playwright through its
+``executable_path``; Playwright's own browser downloads are never used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+CHROMIUM = os.environ.get("ONEMAP_CHROMIUM", "/usr/bin/chromium")
+#: The machine's rules for headless Chromium: no network of its own, no first-run work.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site_url(live_site: tuple[str, Any]) -> str:
+    """``http://127.0.0.1:PORT`` of the whole app (page and API) on the demo park."""
+    return live_site[0]
+
+
+@pytest.fixture(scope="session")
+def browser_context() -> Iterator[Any]:
+    """A headless Chromium context with a fresh profile directory."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} not found: run `make setup` (installs Debian's chromium) "
+        "or set ONEMAP_CHROMIUM"
+    )
+    profile = tempfile.mkdtemp(prefix="onemap-chromium-")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+            locale="zh-CN",
+        )
+        yield context
+        context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where the browser tests save their screenshots (ONEMAP_TEST_ARTIFACTS, else a tmp dir)."""
+    path = Path(os.environ.get("ONEMAP_TEST_ARTIFACTS") or tempfile.gettempdir()) / "onemap-webmap"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

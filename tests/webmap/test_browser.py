@@ -1,0 +1,257 @@
+"""The page in a real browser: headless Chromium against the served demo park.
+
+One page is opened for the module and the tests go through it in order, as a user would: the
+default layers draw, the layer control lists every layer, a layer is switched on, a popup opens
+with its deep link, the language switches, a search finds an enterprise, and the receptor
+screening draws its ring and table. Every request the page makes must go to the app itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from layers import REGISTRY
+from layers.spec import GROUP_TITLES
+
+GEOMETRIC = [layer for layer in REGISTRY if layer.geometry is not None]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+TIMEOUT_MS = 20_000
+#: The container point of the layer's feature farthest from any other drawn point, away from the
+#: controls: a real click there hits that feature.
+LONELY_FEATURE = """(id) => {
+  const app = window.onemap, map = app.map, size = map.getSize();
+  const at = (l) => map.latLngToContainerPoint(l.getLatLng());
+  const others = Object.values(app.layers)
+    .filter((s) => s.cfg.id !== id && map.hasLayer(s.holder))
+    .flatMap((s) => s.holder.getLayers()).filter((l) => l.getLatLng);
+  let best = null;
+  for (const m of app.layers[id].holder.getLayers()) {
+    const p = at(m);
+    if (p.x < 300 || p.x > size.x - 300 || p.y < 50 || p.y > size.y - 50) continue;
+    const gap = Math.min(...others.map((o) => p.distanceTo(at(o))), 1e9);
+    if (!best || gap > best.gap) best = { x: p.x, y: p.y, gap };
+  }
+  return best;
+}"""
+
+
+class PageLog:
+    """Everything the page asked for and everything that went wrong."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def opened(site_url: str, browser_context: Any) -> Iterator[tuple[Any, PageLog]]:
+    page = browser_context.new_page()
+    log = PageLog()
+    page.on("request", lambda r: log.requests.append(r.url))
+    page.on("requestfailed", lambda r: log.failed.append(f"{r.url} {r.failure}"))
+    page.on(
+        "response", lambda r: log.failed.append(f"{r.url} {r.status}") if r.status >= 400 else None
+    )
+    page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(site_url + "/")
+    yield page, log
+    page.close()
+
+
+def _count(page: Any, layer_id: str) -> int:
+    return int(page.evaluate(f"window.onemap.layers[{layer_id!r}].count"))
+
+
+def _settle(page: Any) -> None:
+    """Wait until no layer is loading (after a move, the layers reload for the new view)."""
+    page.wait_for_function(
+        "window.onemap && Object.values(window.onemap.layers).every((s) => !s.loading)"
+    )
+    page.wait_for_timeout(100)  # the canvas redraws on the next animation frame
+
+
+def _wait_drawn(page: Any, layer_id: str) -> None:
+    page.wait_for_function(
+        f"window.onemap && window.onemap.layers[{layer_id!r}].count > 0", timeout=TIMEOUT_MS
+    )
+
+
+def test_default_layers_draw(opened: tuple[Any, PageLog], artifacts_dir: Path) -> None:
+    page, _ = opened
+    page.wait_for_selector(".leaflet-container[data-ready]")
+    zoom = page.evaluate("window.onemap.map.getZoom()")
+    for layer in GEOMETRIC:
+        if layer.style.visible and (layer.style.min_zoom or 0) <= zoom:
+            _wait_drawn(page, layer.id)
+    # drawn on the canvas, not only fetched
+    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    assert page.evaluate("window.onemap.layers.enterprises.holder.getLayers().length") > 0
+    page.screenshot(path=str(artifacts_dir / "01-default-layers.png"))
+
+
+def test_the_layer_control_lists_every_layer_in_its_group(opened: tuple[Any, PageLog]) -> None:
+    page, _ = opened
+    control = page.locator(".om-layer-control")
+    for layer in GEOMETRIC:
+        label = control.locator(f'[data-layer="{layer.id}"]')
+        assert label.count() == 1, layer.id
+        assert layer.zh in label.inner_text()
+        group = control.locator(f'[data-group="{layer.group.value}"]')
+        assert group.inner_text().strip() == GROUP_TITLES[layer.group][0]
+
+
+def test_the_legend_explains_the_colours(opened: tuple[Any, PageLog]) -> None:
+    page, _ = opened
+    legend = page.locator(".om-legend")
+    assert legend.is_visible()
+    for layer in GEOMETRIC:
+        assert legend.locator(f'[data-layer="{layer.id}"]').count() == 1
+    text = legend.inner_text()
+    assert "重大" in text and "较大" in text and "一般" in text  # HJ 941 risk levels
+
+
+def test_toggling_a_layer_shows_its_features(opened: tuple[Any, PageLog]) -> None:
+    page, _ = opened
+    hidden = next(layer for layer in GEOMETRIC if not layer.style.visible)
+    assert _count(page, hidden.id) == 0
+    checkbox = page.locator(f'.om-layer-control label:has([data-layer="{hidden.id}"]) input')
+    checkbox.check()
+    if hidden.style.min_zoom:
+        page.evaluate(
+            f"void window.onemap.map.setZoom({hidden.style.min_zoom + 1}, {{animate: false}})"
+        )
+    _wait_drawn(page, hidden.id)
+    page.locator(f'.om-layer-control label:has([data-layer="{hidden.id}"]) input').uncheck()
+    page.wait_for_function(
+        f"!window.onemap.map.hasLayer(window.onemap.layers[{hidden.id!r}].holder)"
+    )
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+
+
+def test_a_popup_opens_with_chinese_titles_and_its_deep_link(
+    opened: tuple[Any, PageLog], artifacts_dir: Path
+) -> None:
+    page, _ = opened
+    layer = next(x for x in GEOMETRIC if x.geometry == ("POINT",) and x.style.visible)
+    _wait_drawn(page, layer.id)
+    _settle(page)
+    # the feature of this layer drawn on top nowhere near another one: click where it is
+    point = page.evaluate(LONELY_FEATURE, layer.id)
+    assert point is not None, "a feature in view"
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.locator(".leaflet-popup .om-popup")
+    popup.wait_for()
+    assert popup.get_attribute("data-layer") == layer.id
+    titles = popup.locator("th").all_inner_texts()
+    assert titles and all(HAN.search(t) for t in titles)
+    link = popup.locator("a.om-api").get_attribute("href")
+    assert re.fullmatch(rf"/ogcapi/collections/{layer.id}/items/\d+\?f=json", link)
+    page.wait_for_timeout(400)  # the popup fades in
+    page.screenshot(path=str(artifacts_dir / "02-popup.png"))
+    response = page.request.get(urlsplit(page.url)._replace(path=link.split("?")[0]).geturl())
+    assert response.status == 200
+    assert response.json()["id"] is not None
+
+
+def test_the_language_switches_to_english_and_back(opened: tuple[Any, PageLog]) -> None:
+    page, _ = opened
+    page.keyboard.press("Escape")
+    page.locator(".om-lang").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    control = page.locator(".om-layer-control")
+    for layer in GEOMETRIC:
+        assert layer.en in control.locator(f'[data-layer="{layer.id}"]').inner_text()
+        group = control.locator(f'[data-group="{layer.group.value}"]')
+        assert group.inner_text().strip() == GROUP_TITLES[layer.group][1]
+    assert "Legend" in page.locator(".om-legend").inner_text()
+    page.locator(".om-lang").click()
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    assert "图例" in page.locator(".om-legend").inner_text()
+
+
+def test_search_finds_an_enterprise_by_name_and_by_credit_code(
+    opened: tuple[Any, PageLog],
+) -> None:
+    page, _ = opened
+    first = page.evaluate(
+        "window.onemap.layers.enterprises.holder.getLayers()[0].feature.properties"
+    )
+    search = page.locator(".om-search input")
+    for text in (first["name"][:4], first["credit_code"]):
+        search.fill(text)
+        search.press("Enter")
+        hit = page.locator(".om-search-results li", has_text=first["name"]).first
+        hit.wait_for()
+    hit.click()
+    page.locator(".leaflet-popup .om-popup h4", has_text=first["name"]).wait_for()
+
+
+def test_receptor_screening_draws_the_ring_and_the_table(
+    opened: tuple[Any, PageLog], artifacts_dir: Path
+) -> None:
+    page, _ = opened
+    page.keyboard.press("Escape")
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+    page.locator('.om-tools button[data-tool="screen"]').click()
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.locator(".om-result table.om-table tbody tr").first.wait_for()
+    assert page.locator("path.om-ring").count() == 1
+    assert page.locator(".om-result a.om-xlsx").count() == 1
+    page.screenshot(path=str(artifacts_dir / "03-receptor-screening.png"))
+
+
+def _run_tool_at_the_park_centre(page: Any, tool: str) -> None:
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+    page.locator(f'.om-tools button[data-tool="{tool}"]').click()
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_air_tracing_draws_sectors_trajectory_and_ranked_sources(
+    opened: tuple[Any, PageLog], artifacts_dir: Path
+) -> None:
+    page, _ = opened
+    _run_tool_at_the_park_centre(page, "air")
+    page.locator(".om-result table.om-table caption", has_text="后向轨迹").wait_for()
+    assert page.locator("path.om-sector").count() > 0
+    assert page.locator("path.om-trajectory").count() == 1
+    ranks = page.locator(".om-result table.om-table").first.locator("tbody tr td:first-child")
+    assert ranks.all_inner_texts()[:3] == ["1", "2", "3"]
+    page.screenshot(path=str(artifacts_dir / "04-air-trace.png"))
+
+
+def test_network_trace_highlights_the_network(
+    opened: tuple[Any, PageLog], artifacts_dir: Path
+) -> None:
+    page, _ = opened
+    _run_tool_at_the_park_centre(page, "network")
+    page.locator(".om-result table.om-table caption", has_text="候选污染源").wait_for()
+    assert page.locator("path.om-trace").count() > 0
+    page.screenshot(path=str(artifacts_dir / "05-network-trace.png"))
+
+
+def test_nothing_failed_and_nothing_left_the_app(
+    opened: tuple[Any, PageLog], site_url: str
+) -> None:
+    _, log = opened
+    app = urlsplit(site_url).netloc
+    outside = [
+        u for u in log.requests if urlsplit(u).scheme != "data" and urlsplit(u).netloc != app
+    ]
+    assert outside == []
+    assert log.failed == []
+    assert log.errors == []

@@ -1,0 +1,401 @@
+/* The one-map page: layers, popups, legend, layer control, language (search: search.js).
+ * Everything about a layer comes from the config the server derives from the layer registry;
+ * features come from the OGC API (bbox + paging), never from the HTML. Analyses: tools.js. */
+(function () {
+  "use strict";
+
+  const PAGE_SIZE = 5000; // features per request (the API allows up to 10000)
+  const MAX_FEATURES = 60000; // per layer and view: beyond this the layer says it is truncated
+  const ARROWS_ALWAYS_BELOW = 500; // lines in view
+  const ARROWS_FROM_ZOOM = 16;
+
+  const TEXT = {
+    zh: {
+      title: "园区生态环境一张图", api: "API 记录", yes: "是", no: "否",
+      legend: "图例", search: "搜索企业名称或统一社会信用代码", noResult: "无结果",
+      lon: "经度", lat: "纬度", zoomIn: "放大至第{z}级显示", truncated: "（已截断）",
+      loading: "加载中…", failed: "加载失败", related: "相关记录", lang: "English",
+      basemap: "底图", hillshade: "地形晕渲", tiles: "瓦片底图",
+    },
+    en: {
+      title: "Park environment one-map", api: "API record", yes: "yes", no: "no",
+      legend: "Legend", search: "Search enterprise name or credit code", noResult: "No result",
+      lon: "Lon", lat: "Lat", zoomIn: "shown from zoom {z}", truncated: " (truncated)",
+      loading: "loading…", failed: "failed to load", related: "Related records", lang: "中文",
+      basemap: "Basemap", hillshade: "Hillshade", tiles: "Tiles",
+    },
+  };
+
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, (c) => ({
+      "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
+    })[c]);
+  }
+
+  class OneMap {
+    constructor(map, config) {
+      this.map = map;
+      this.config = config;
+      const asked = new URLSearchParams(window.location.search).get("lang");
+      this.lang = asked === "en" || asked === "zh" ? asked : config.lang || "zh";
+      this.layers = {};
+      this.listeners = [];
+    }
+
+    t(key) { return TEXT[this.lang][key] || key; }
+    title(obj) { return obj ? obj[this.lang] || obj.zh : ""; }
+
+    start() {
+      const map = this.map;
+      this.addBasemap();
+      for (const cfg of this.config.layers) this.layers[cfg.id] = this.makeLayer(cfg);
+      for (const cfg of this.config.layers) {
+        if (cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
+      }
+      L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+      this.addCoordinates();
+      this.addLanguageSwitch();
+      if (window.OneMapSearch) this.search = new window.OneMapSearch(this);
+      this.renderChrome();
+      map.on("overlayadd", (e) => { if (e.layer._onemap) this.load(e.layer._onemap); });
+      map.on("overlayremove", (e) => { if (e.layer._onemap) this.renderControl(); });
+      // Layers load once the view is the park's (not for the provisional DEM view first).
+      map.on("moveend", () => { if (map.getContainer().dataset.ready) this.loadVisible(); });
+      this.ready = this.fitToPark().then(() => {
+        this.loadVisible();
+        map.getContainer().dataset.ready = "true";
+      });
+      if (window.OneMapTools) this.tools = new window.OneMapTools(this);
+      document.title = this.t("title");
+    }
+
+    /* ---- basemap ---- */
+    addBasemap() {
+      const b = this.config.basemap || {};
+      if (b.tiles) {
+        this.base = L.tileLayer(b.tiles, { attribution: b.attribution || "", maxZoom: 19 });
+      } else if (b.image) {
+        this.base = L.imageOverlay(b.image, b.bounds, { attribution: b.attribution, zIndex: 1 });
+      }
+      if (this.base) this.base.addTo(this.map);
+    }
+
+    async fitToPark() {
+      if (this.config.basemap && this.config.basemap.bounds) {
+        this.map.fitBounds(this.config.basemap.bounds, { animate: false });
+      }
+      const first = this.config.layers[0];
+      if (!first) return;
+      try {
+        const c = await this.getJSON(`${this.config.api}/collections/${first.id}?f=json`);
+        const bbox = c.extent && c.extent.spatial && c.extent.spatial.bbox && c.extent.spatial.bbox[0];
+        if (bbox && bbox.length >= 4 && bbox[0] <= bbox[2]) {
+          this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [20, 20], animate: false });
+        }
+      } catch (err) { /* keep the DEM's view */ }
+    }
+
+    async getJSON(url, options) {
+      const response = await fetch(url, Object.assign({ headers: { Accept: "application/geo+json, application/json" } }, options));
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const err = new Error(body.description || body.detail || `HTTP ${response.status}`);
+        err.status = response.status;
+        throw err;
+      }
+      return body;
+    }
+
+    /* ---- layers ---- */
+    makeLayer(cfg) {
+      const holder = cfg.style.cluster && L.markerClusterGroup
+        ? L.markerClusterGroup({ chunkedLoading: true, disableClusteringAtZoom: 18 })
+        : L.featureGroup();
+      const state = { cfg, holder, loaded: null, token: 0, count: 0, status: "" };
+      holder._onemap = state;
+      return state;
+    }
+
+    colour(cfg, props) {
+      const s = cfg.style;
+      if (s.by && props && props[s.by] !== undefined && props[s.by] !== null) {
+        const c = s.palette[String(props[s.by])];
+        if (c) return c;
+      }
+      return s.color;
+    }
+
+    featureLayers(cfg, features) {
+      const s = cfg.style;
+      const self = this;
+      const geo = L.geoJSON(features, {
+        pointToLayer: (f, latlng) => L.circleMarker(latlng, {
+          radius: s.radius, color: "#ffffff", weight: 1, fillColor: self.colour(cfg, f.properties), fillOpacity: 0.9,
+        }),
+        style: (f) => {
+          const c = self.colour(cfg, f.properties);
+          if (/Point/.test(f.geometry && f.geometry.type)) return { color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.9 };
+          const polygon = /Polygon/.test(f.geometry && f.geometry.type);
+          return {
+            color: c, weight: s.weight,
+            fill: polygon && (!!s.fill || !!s.by), fillColor: s.fill || c, fillOpacity: polygon ? 0.2 : 0,
+          };
+        },
+        onEachFeature: (f, layer) => {
+          layer.on("click", (e) => {
+            L.DomEvent.stopPropagation(e);
+            if (self.tools && self.tools.armed()) { self.tools.pick(e.latlng, cfg, f); return; }
+            if (self.tools && self.tools.justPicked()) return; // the same click, seen by the map first
+            L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(self.popupHtml(cfg, f)).openOn(self.map);
+          });
+        },
+      });
+      const out = geo.getLayers();
+      // Flow arrows: for few lines always, for a dense network only when zoomed in close.
+      const arrows = s.arrows && L.polylineDecorator
+        && (features.length <= ARROWS_ALWAYS_BELOW || this.map.getZoom() >= ARROWS_FROM_ZOOM);
+      if (arrows) {
+        for (const line of geo.getLayers()) {
+          if (!(line instanceof L.Polyline) || line instanceof L.Polygon) continue;
+          out.push(L.polylineDecorator(line, {
+            patterns: [{
+              offset: "50%", repeat: 0,
+              symbol: L.Symbol.arrowHead({ pixelSize: 9, polygon: false, pathOptions: { color: line.options.color, weight: 2, opacity: 1 } }),
+            }],
+          }));
+        }
+      }
+      return out;
+    }
+
+    itemsUrl(cfg, bounds) {
+      const b = bounds;
+      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
+      const params = new URLSearchParams({ f: "json", limit: String(PAGE_SIZE), bbox });
+      if (cfg.properties.length) params.set("properties", cfg.properties.join(","));
+      return `${this.config.api}/collections/${cfg.id}/items?${params}`;
+    }
+
+    loadVisible() {
+      for (const state of Object.values(this.layers)) this.load(state);
+    }
+
+    async load(state) {
+      const { cfg, holder } = state;
+      if (!this.map.hasLayer(holder)) return;
+      const minZoom = cfg.style.min_zoom;
+      if (minZoom && this.map.getZoom() < minZoom) {
+        state.token += 1;
+        state.loading = false;
+        holder.clearLayers();
+        state.loaded = null;
+        state.count = 0;
+        state.status = this.t("zoomIn").replace("{z}", minZoom);
+        this.renderControl();
+        return;
+      }
+      const view = this.map.getBounds();
+      const band = cfg.style.arrows && this.map.getZoom() >= ARROWS_FROM_ZOOM;
+      if (state.loaded && state.loaded.contains(view) && state.band === band) return;
+      state.band = band;
+      const want = view.pad(0.5);
+      const token = ++state.token;
+      state.status = this.t("loading");
+      state.loading = true;
+      let url = this.itemsUrl(cfg, want);
+      const features = [];
+      try {
+        while (url && features.length < MAX_FEATURES) {
+          const page = await this.getJSON(url);
+          if (token !== state.token) return;
+          features.push(...(page.features || []));
+          const next = (page.links || []).find((l) => l.rel === "next" && (page.features || []).length > 0);
+          url = next ? next.href : null;
+        }
+      } catch (err) {
+        if (token === state.token) {
+          state.status = this.t("failed");
+          state.loading = false;
+          this.renderControl();
+        }
+        return;
+      }
+      holder.clearLayers();
+      const layers = this.featureLayers(cfg, features);
+      if (holder.addLayers) holder.addLayers(layers); else layers.forEach((l) => holder.addLayer(l));
+      state.loaded = url ? null : want; // truncated: load again on the next move
+      state.count = features.length;
+      state.status = url ? this.t("truncated") : "";
+      state.loading = false;
+      this.keepOrder(state);
+      this.map.getContainer().dataset["layer_" + cfg.id] = String(features.length);
+      this.renderControl();
+    }
+
+    /* One canvas draws every layer in the order features were added: after a layer reloads,
+     * bring the layers that belong above it (lines over areas, points over both) back on top. */
+    keepOrder(reloaded) {
+      const rank = (cfg) => (/POLYGON/.test(cfg.geometry || "") ? 0 : /LINE/.test(cfg.geometry || "") ? 1 : 2);
+      const above = this.config.layers
+        .filter((cfg) => rank(cfg) > rank(reloaded.cfg) && this.map.hasLayer(this.layers[cfg.id].holder))
+        .sort((a, b) => rank(a) - rank(b));
+      for (const cfg of above) {
+        this.layers[cfg.id].holder.eachLayer((layer) => { if (layer.bringToFront) layer.bringToFront(); });
+      }
+    }
+
+    /* ---- popups ---- */
+    formatValue(field, value) {
+      if (value === null || value === undefined || value === "") return "";
+      if (field && field.choices && field.choices[String(value)]) return this.title(field.choices[String(value)]);
+      if (typeof value === "boolean") return value ? this.t("yes") : this.t("no");
+      if (Array.isArray(value)) return value.map((v) => this.formatValue(field, v)).join("、");
+      const text = String(value);
+      return field && field.unit ? `${text} ${field.unit}` : text;
+    }
+
+    popupHtml(cfg, feature) {
+      const props = feature.properties || {};
+      const heading = (cfg.title_field && props[cfg.title_field]) || this.title(cfg);
+      const rows = cfg.popup.map((name) => {
+        const field = cfg.fields[name];
+        const value = this.formatValue(field, props[name]);
+        if (value === "") return "";
+        return `<tr><th>${escapeHtml(this.title(field))}</th><td>${escapeHtml(value)}</td></tr>`;
+      }).join("");
+      const api = this.config.api;
+      const links = [];
+      if (feature.id !== undefined && feature.id !== null) {
+        links.push(`<a class="om-api" target="_blank" href="${api}/collections/${cfg.id}/items/${encodeURIComponent(feature.id)}?f=json">${this.t("api")}</a>`);
+      }
+      for (const r of cfg.related) {
+        const value = props[r.value_from];
+        if (value === undefined || value === null || value === "") continue;
+        const q = new URLSearchParams({ f: "json", [r.field]: String(value) });
+        if (r.sortby) { q.set("sortby", r.sortby); q.set("limit", "100"); }
+        links.push(`<a class="om-related" target="_blank" href="${api}/collections/${r.layer}/items?${q}">${escapeHtml(this.title(r))}</a>`);
+      }
+      return `<div class="om-popup" data-layer="${cfg.id}"><h4>${escapeHtml(heading)}</h4>`
+        + `<div class="om-popup-layer">${escapeHtml(this.title(cfg))}</div>`
+        + `<table>${rows}</table><div class="om-links">${links.join(" · ")}</div></div>`;
+    }
+
+    /* ---- controls: layer control, legend, language ---- */
+    renderChrome() {
+      document.documentElement.lang = this.lang === "zh" ? "zh-CN" : "en";
+      document.title = this.t("title");
+      this.drawControl();
+      this.renderLegend();
+      if (this.search) this.search.render();
+      if (this.langButton) this.langButton.textContent = this.t("lang");
+      if (this.tools) this.tools.render();
+      for (const fn of this.listeners) fn();
+    }
+
+    layerLabel(state) {
+      const cfg = state.cfg;
+      const on = this.map.hasLayer(state.holder);
+      const count = on && state.count ? ` <span class="om-count">${state.count}</span>` : "";
+      const status = on && state.status ? ` <span class="om-status">${escapeHtml(state.status)}</span>` : "";
+      const swatch = `<i class="om-swatch" style="background:${cfg.style.color}"></i>`;
+      return `<span class="om-layer-name" data-layer="${cfg.id}">${swatch}${escapeHtml(this.title(cfg))}</span>${count}${status}`;
+    }
+
+    renderControl() {
+      // Coalesced and deferred: a load may finish while the control is handling a click.
+      if (this._controlPending) return;
+      this._controlPending = true;
+      setTimeout(() => { this._controlPending = false; this.drawControl(); }, 0);
+    }
+
+    drawControl() {
+      const groups = {};
+      for (const g of this.config.groups) {
+        const overlays = {};
+        for (const cfg of this.config.layers.filter((c) => c.group === g.id)) {
+          overlays[this.layerLabel(this.layers[cfg.id])] = this.layers[cfg.id].holder;
+        }
+        groups[`<span class="om-group" data-group="${g.id}">${escapeHtml(this.title(g))}</span>`] = overlays;
+      }
+      const bases = {};
+      if (this.base) bases[this.config.basemap.tiles ? this.t("tiles") : this.t("hillshade")] = this.base;
+      if (this.control) this.control.remove();
+      this.control = L.control.groupedLayers(bases, groups, { collapsed: false, position: "topright" }).addTo(this.map);
+      this.control.getContainer().classList.add("om-layer-control");
+    }
+
+    renderLegend() {
+      if (!this.legend) {
+        this.legend = L.control({ position: "bottomright" });
+        this.legend.onAdd = () => {
+          const div = L.DomUtil.create("div", "om-legend leaflet-bar");
+          L.DomEvent.disableScrollPropagation(div);
+          return div;
+        };
+        this.legend.addTo(this.map);
+      }
+      const parts = [`<h4>${this.t("legend")}</h4>`];
+      for (const cfg of this.config.layers) {
+        const line = cfg.geometry && /LINE/.test(cfg.geometry);
+        const mark = (c) => `<i class="${line ? "om-line" : "om-dot"}" style="background:${c}"></i>`;
+        parts.push(`<div class="om-legend-layer" data-layer="${cfg.id}"><b>${escapeHtml(this.title(cfg))}</b>`);
+        if (cfg.legend.length) {
+          for (const e of cfg.legend) parts.push(`<div class="om-legend-entry">${mark(e.color)}${escapeHtml(this.title(e))}</div>`);
+        } else {
+          parts.push(`<div class="om-legend-entry">${mark(cfg.style.color)}${escapeHtml(this.title(cfg))}</div>`);
+        }
+        parts.push("</div>");
+      }
+      this.legend.getContainer().innerHTML = parts.join("");
+    }
+
+    addLanguageSwitch() {
+      const control = L.control({ position: "topright" });
+      control.onAdd = () => {
+        const button = L.DomUtil.create("button", "om-lang leaflet-bar");
+        button.type = "button";
+        L.DomEvent.disableClickPropagation(button);
+        button.addEventListener("click", () => {
+          this.lang = this.lang === "zh" ? "en" : "zh";
+          this.map.closePopup();
+          this.renderChrome();
+        });
+        this.langButton = button;
+        return button;
+      };
+      control.addTo(this.map);
+    }
+
+    addCoordinates() {
+      const control = L.control({ position: "bottomleft" });
+      control.onAdd = () => {
+        const div = L.DomUtil.create("div", "om-coords");
+        this.map.on("mousemove", (e) => {
+          div.textContent = `${this.t("lon")} ${e.latlng.lng.toFixed(5)}  ${this.t("lat")} ${e.latlng.lat.toFixed(5)}`;
+        });
+        return div;
+      };
+      control.addTo(this.map);
+    }
+
+    show(cfg, feature) {
+      const state = this.layers[cfg.id];
+      if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
+      const bounds = L.geoJSON(feature).getBounds();
+      const at = bounds.getCenter();
+      const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
+      this.map.setView(at, zoom);
+      L.popup({ maxWidth: 360 }).setLatLng(at).setContent(this.popupHtml(cfg, feature)).openOn(this.map);
+    }
+  }
+
+  window.OneMap = {
+    start(map, config) {
+      const app = new OneMap(map, config);
+      window.onemap = app;
+      app.start();
+      return app;
+    },
+    escapeHtml,
+  };
+})();

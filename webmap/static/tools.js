@@ -1,0 +1,299 @@
+/* The analyses on the map, each run through the OGC API processes
+ * (POST {api}/processes/{id}/execution with {"inputs": {...}}, answered with a FeatureCollection):
+ * receptor screening around a clicked point or the park; the wind-sector trace and the back
+ * trajectory from a receptor point over a time window; the sewer/river network trace. */
+(function () {
+  "use strict";
+
+  const TEXT = {
+    zh: {
+      tools: "分析工具", screen: "周边敏感目标筛查", screenPark: "园区周边筛查", air: "大气溯源",
+      network: "管网/河流追踪", clear: "清除", pick: "请在地图上点击选择位置", running: "计算中…",
+      start: "开始", end: "结束", radius: "半径（米）", sewer: "污水管网", river: "河流",
+      upstream: "上游", downstream: "下游", xlsx: "下载 XLSX", xlsxMissing: "该服务暂不提供 XLSX 导出",
+      direction: "方位", distance: "距离（m）", name: "名称", category: "类别", population: "人口",
+      rank: "排名", enterprise: "企业", outfall: "排放口", score: "得分", hours: "上风向小时数",
+      count: "共 {n} 项", kind: "类型", sectors: "上风向扇区", trajectory: "后向轨迹",
+      candidates: "候选污染源", traversed: "追踪路径", none: "无",
+    },
+    en: {
+      tools: "Analyses", screen: "Receptor screening", screenPark: "Screen the park", air: "Air source trace",
+      network: "Network trace", clear: "Clear", pick: "Click a place on the map", running: "running…",
+      start: "Start", end: "End", radius: "Radius (m)", sewer: "Sewer", river: "River",
+      upstream: "Upstream", downstream: "Downstream", xlsx: "Download XLSX", xlsxMissing: "XLSX export is not offered by the server",
+      direction: "Direction", distance: "Distance (m)", name: "Name", category: "Category", population: "Population",
+      rank: "Rank", enterprise: "Enterprise", outfall: "Outfall", score: "Score", hours: "Hours upwind",
+      count: "{n} rows", kind: "Kind", sectors: "Upwind sectors", trajectory: "Back trajectory",
+      candidates: "Candidate sources", traversed: "Traced path", none: "none",
+    },
+  };
+  const HIGHLIGHT = "#ff3d00";
+
+  function esc(v) { return window.OneMap.escapeHtml(v === null || v === undefined ? "" : v); }
+  function localInput(date) {
+    const d = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
+  }
+
+  class OneMapTools {
+    constructor(app) {
+      this.app = app;
+      this.map = app.map;
+      this.mode = null;
+      this.result = L.featureGroup().addTo(this.map);
+      // Results drawn in SVG above the canvas of the layers: highlighted and easy to inspect.
+      this.map.createPane("omResult").style.zIndex = 450;
+      this.svg = L.svg({ pane: "omResult" });
+      this.vector = { renderer: this.svg, pane: "omResult" };
+      this.control = L.control({ position: "topleft" });
+      this.control.onAdd = () => {
+        const div = L.DomUtil.create("div", "om-tools leaflet-bar");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      this.control.addTo(this.map);
+      this.map.on("click", (e) => { if (this.armed()) this.pick(e.latlng, null, null); });
+      const end = new Date(); end.setMinutes(0, 0, 0);
+      this.window = { start: localInput(new Date(end.getTime() - 24 * 3600e3)), end: localInput(end) };
+      this.network = { network: "sewer", direction: "upstream" };
+      this.render();
+      this.latestObservation();
+    }
+
+    t(key) { return TEXT[this.app.lang][key] || key; }
+    armed() { return this.mode !== null; }
+    justPicked() { return performance.now() - (this.pickedAt || -1e9) < 500; }
+
+    /* The newest observation sets the default time window (the demo's data are not today's). */
+    async latestObservation() {
+      const timed = this.app.config.time_layers || [];
+      for (const { id, time_field } of timed) {
+        try {
+          const q = new URLSearchParams({ f: "json", limit: "1", sortby: `-${time_field}`, properties: time_field, skipGeometry: "true" });
+          const page = await this.app.getJSON(`${this.app.config.api}/collections/${id}/items?${q}`);
+          const value = page.features && page.features[0] && page.features[0].properties[time_field];
+          if (value) {
+            const end = new Date(value);
+            end.setMinutes(0, 0, 0);
+            end.setTime(end.getTime() + 3600e3);
+            this.window = { start: localInput(new Date(end.getTime() - 24 * 3600e3)), end: localInput(end) };
+            this.render();
+            return;
+          }
+        } catch (err) { /* keep the default window */ }
+      }
+    }
+
+    render() {
+      const div = this.control.getContainer();
+      if (!div) return;
+      const armed = (m) => (this.mode === m ? " om-armed" : "");
+      const w = this.window;
+      const n = this.network;
+      const option = (v, cur) => `<option value="${v}"${v === cur ? " selected" : ""}>${this.t(v)}</option>`;
+      div.innerHTML = `<h4>${this.t("tools")}</h4>
+        <button type="button" data-tool="screen" class="om-tool${armed("screen")}">${this.t("screen")}</button>
+        <button type="button" data-tool="screen-park" class="om-tool">${this.t("screenPark")}</button>
+        <button type="button" data-tool="air" class="om-tool${armed("air")}">${this.t("air")}</button>
+        <label>${this.t("start")} <input type="datetime-local" name="start" value="${w.start}"></label>
+        <label>${this.t("end")} <input type="datetime-local" name="end" value="${w.end}"></label>
+        <button type="button" data-tool="network" class="om-tool${armed("network")}">${this.t("network")}</button>
+        <select name="network">${option("sewer", n.network)}${option("river", n.network)}</select>
+        <select name="direction">${option("upstream", n.direction)}${option("downstream", n.direction)}</select>
+        <button type="button" data-tool="clear" class="om-tool">${this.t("clear")}</button>
+        <div class="om-hint">${this.mode ? this.t("pick") : ""}</div>
+        <div class="om-result"></div>`;
+      // The panel is redrawn on a click: a detached button's click would reach the map.
+      div.querySelectorAll("button[data-tool]").forEach((b) => b.addEventListener("click", (e) => {
+        e.stopPropagation();
+        this.choose(b.dataset.tool);
+      }));
+      div.querySelectorAll("input,select").forEach((el) => el.addEventListener("change", () => {
+        if (el.name === "start" || el.name === "end") this.window[el.name] = el.value;
+        else this.network[el.name] = el.value;
+      }));
+      if (this.lastTable) div.querySelector(".om-result").replaceChildren(this.lastTable());
+      this.map.getContainer().classList.toggle("om-picking", !!this.mode);
+    }
+
+    choose(tool) {
+      if (tool === "clear") { this.mode = null; this.result.clearLayers(); this.lastTable = null; this.render(); return; }
+      if (tool === "screen-park") { this.mode = null; this.screen({ site: "park" }, null); return; }
+      this.mode = this.mode === tool ? null : tool;
+      this.render();
+    }
+
+    /* A click on the map, or on a feature (then a point feature's own position is the site). */
+    pick(clicked, cfg, feature) {
+      const geometry = feature && feature.geometry;
+      const latlng = geometry && geometry.type === "Point"
+        ? L.latLng(geometry.coordinates[1], geometry.coordinates[0]) : clicked;
+      const mode = this.mode;
+      this.mode = null;
+      this.pickedAt = performance.now();
+      const point = `point:${latlng.lng.toFixed(6)},${latlng.lat.toFixed(6)}`;
+      if (mode === "screen") this.screen({ site: point }, latlng);
+      else if (mode === "air") this.air(point, latlng);
+      else if (mode === "network") this.trace(point);
+      this.render();
+    }
+
+    async execute(id, inputs) {
+      return this.app.getJSON(`${this.app.config.api}/processes/${id}/execution`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/geo+json, application/json" },
+        body: JSON.stringify({ inputs }),
+      });
+    }
+
+    show(node) {
+      const div = this.control.getContainer().querySelector(".om-result");
+      div.replaceChildren(typeof node === "string" ? Object.assign(document.createElement("div"), { textContent: node }) : node);
+    }
+
+    table(caption, columns, rows) {
+      const table = document.createElement("table");
+      table.className = "om-table";
+      const head = columns.map(([, title]) => `<th>${esc(this.t(title))}</th>`).join("");
+      const body = rows.map((r) => `<tr>${columns.map(([get]) => `<td>${esc(get(r))}</td>`).join("")}</tr>`).join("");
+      table.innerHTML = `<caption>${esc(caption)} · ${esc(this.t("count").replace("{n}", rows.length))}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody>`;
+      return table;
+    }
+
+    async run(id, inputs) {
+      this.show(this.t("running"));
+      try {
+        return await this.execute(id, inputs);
+      } catch (err) {
+        this.show(err.message);
+        return null;
+      }
+    }
+
+    /* ---- receptor screening ---- */
+    async screen(inputs, latlng) {
+      const radius = 5000;
+      const fc = await this.run("receptor-screening", Object.assign({ radius_m: radius }, inputs));
+      if (!fc) return;
+      this.result.clearLayers();
+      // The ring is drawn for a point site; around a polygon (the park) the radius runs from its
+      // boundary, which a circle cannot show, so only the receptors are drawn then.
+      const centre = latlng;
+      if (centre) L.circle(centre, { ...this.vector, radius, color: HIGHLIGHT, weight: 2, dashArray: "6 4", fill: false, className: "om-ring" }).addTo(this.result);
+      L.geoJSON(fc, { ...this.vector,
+        pointToLayer: (f, ll) => L.circleMarker(ll, { ...this.vector, radius: 6, color: HIGHLIGHT, weight: 2, fillOpacity: 0.6 }),
+        style: () => ({ color: HIGHLIGHT, weight: 2 }),
+        onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.name} ${f.properties.distance_m} m`),
+      }).addTo(this.result);
+      const zh = this.app.lang === "zh";
+      const rows = fc.features.map((f) => f.properties);
+      this.lastTable = () => {
+        const wrap = document.createElement("div");
+        wrap.appendChild(this.table(this.t("screen"), [
+          [(r) => (zh ? r.direction_zh : r.direction) || "", "direction"],
+          [(r) => r.distance_m, "distance"],
+          [(r) => r.name, "name"],
+          [(r) => (zh ? r.category_zh : r.category) || r.category, "category"],
+          [(r) => r.population === null || r.population === undefined ? "" : r.population, "population"],
+        ], rows));
+        const link = document.createElement("a");
+        link.href = "#";
+        link.className = "om-xlsx";
+        link.textContent = this.t("xlsx");
+        link.addEventListener("click", (e) => { e.preventDefault(); this.downloadXlsx("receptor-screening", Object.assign({ radius_m: radius }, inputs)); });
+        wrap.appendChild(link);
+        return wrap;
+      };
+      this.show(this.lastTable());
+      if (centre) this.map.fitBounds(L.latLng(centre).toBounds(radius * 2.2));
+      else if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+    }
+
+    /* The XLSX of an analysis: asked of the process with ?f=xlsx; saved when the server offers it. */
+    async downloadXlsx(id, inputs) {
+      const response = await fetch(`${this.app.config.api}/processes/${id}/execution?f=xlsx`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+        body: JSON.stringify({ inputs }),
+      });
+      const type = response.headers.get("Content-Type") || "";
+      if (!response.ok || !type.includes("spreadsheetml")) { alert(this.t("xlsxMissing")); return; }
+      const url = URL.createObjectURL(await response.blob());
+      const a = Object.assign(document.createElement("a"), { href: url, download: `${id}.xlsx` });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    }
+
+    /* ---- wind sectors + back trajectory ---- */
+    async air(receptor, latlng) {
+      const start = new Date(this.window.start);
+      const end = new Date(this.window.end);
+      const [sectors, path] = await Promise.all([
+        this.run("wind-sector-trace", { receptor, start: start.toISOString(), end: end.toISOString() }),
+        this.run("back-trajectory", { receptor, arrival_time: end.toISOString() }),
+      ]);
+      if (!sectors && !path) return;
+      this.result.clearLayers();
+      L.circleMarker(latlng, { ...this.vector, radius: 7, color: "#000", weight: 2, fillColor: "#fff", fillOpacity: 1 }).addTo(this.result);
+      const draw = (fc, style) => fc && L.geoJSON(fc, { ...this.vector,
+        filter: (f) => f.properties.kind !== "receptor",
+        style: (f) => style(f),
+        pointToLayer: (f, ll) => L.circleMarker(ll, { ...this.vector, radius: 7, color: HIGHLIGHT, weight: 2, fillColor: "#ffeb3b", fillOpacity: 0.9 }),
+        onEachFeature: (f, layer) => {
+          const p = f.properties;
+          if (p.kind === "candidate") layer.bindTooltip(`${p.rank || ""} ${p.enterprise_name || ""}`, { permanent: !!p.rank && p.rank <= 3, direction: "right", className: "om-rank" });
+        },
+      }).addTo(this.result);
+      draw(sectors, (f) => (f.properties.kind === "sector"
+        ? { color: "#ff9800", weight: 0.5, fillColor: "#ff9800", fillOpacity: 0.05, className: "om-sector" } : {}));
+      draw(path, (f) => (f.properties.kind === "trajectory"
+        ? { color: "#6a1b9a", weight: 4, opacity: 0.9, dashArray: "10 6", className: "om-trajectory" } : {}));
+      const candidates = ((sectors && sectors.features) || []).filter((f) => f.properties.kind === "candidate").map((f) => f.properties);
+      const along = ((path && path.features) || []).filter((f) => f.properties.kind === "candidate").map((f) => f.properties);
+      this.lastTable = () => {
+        const wrap = document.createElement("div");
+        wrap.appendChild(this.table(this.t("sectors"), [
+          [(r) => r.rank, "rank"], [(r) => r.enterprise_name, "enterprise"], [(r) => r.outfall_code, "outfall"],
+          [(r) => r.score, "score"], [(r) => r.distance_m, "distance"],
+        ], candidates));
+        wrap.appendChild(this.table(this.t("trajectory"), [
+          [(r) => r.enterprise_name, "enterprise"], [(r) => r.outfall_code, "outfall"], [(r) => r.distance_m, "distance"],
+        ], along));
+        return wrap;
+      };
+      this.show(this.lastTable());
+      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+    }
+
+    /* ---- network trace ---- */
+    async trace(start) {
+      const fc = await this.run("network-trace", { network: this.network.network, direction: this.network.direction, start });
+      if (!fc) return;
+      this.result.clearLayers();
+      L.geoJSON(fc, { ...this.vector,
+        style: () => ({ color: HIGHLIGHT, weight: 5, opacity: 0.85, className: "om-trace" }),
+        pointToLayer: (f, ll) => L.circleMarker(ll, { ...this.vector,
+          radius: ["enterprise", "outfall", "receptor", "start"].includes(f.properties.kind) ? 7 : 3,
+          color: HIGHLIGHT, weight: 2, fillColor: f.properties.kind === "enterprise" ? "#ffeb3b" : HIGHLIGHT, fillOpacity: 0.9,
+        }),
+        onEachFeature: (f, layer) => {
+          const p = f.properties;
+          const label = p.enterprise_name || p.name || p.outfall_code || p.code || p.kind;
+          if (label) layer.bindTooltip(String(label));
+        },
+      }).addTo(this.result);
+      const rows = fc.features.map((f) => f.properties).filter((p) => ["enterprise", "outfall", "receptor"].includes(p.kind));
+      this.lastTable = () => this.table(this.t("candidates"), [
+        [(r) => r.kind, "kind"], [(r) => r.enterprise_name || r.name || "", "name"],
+        [(r) => r.outfall_code || "", "outfall"], [(r) => r.distance_m, "distance"],
+      ], rows);
+      this.show(this.lastTable());
+      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+    }
+  }
+
+  window.OneMapTools = OneMapTools;
+})();
