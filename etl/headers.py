@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from layers.parameters import parameter_list_problem, resolve_parameter
-from layers.spec import Field, FieldType, Layer
+from layers.spec import Field, FieldType, Layer, input_fields
 
 #: Headers of the coordinate columns of a point table (CSV/XLSX).
 LONGITUDE_HEADERS = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标", "坐标x")
@@ -64,7 +64,7 @@ class ColumnMapping:
 def header_lookup(layer: Layer) -> dict[str, str]:
     """Folded header → field name; on a clash the field declared first wins."""
     lookup: dict[str, str] = {}
-    for f in layer.fields:
+    for f in input_fields(layer):  # derived fields are computed, never loaded
         for header in f.headers:
             lookup.setdefault(fold_header(header), f.name)
     return lookup

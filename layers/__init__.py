@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from layers import (
     enterprises,
+    exceedances,
     observations,
     outfalls,
     park,
@@ -34,6 +35,7 @@ REGISTRY: tuple[Layer, ...] = (
     stations.LAYER,
     observations.LAYER,
     standard_limits.LAYER,
+    exceedances.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

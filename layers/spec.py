@@ -91,6 +91,8 @@ class Field:
     check : a further row-level validation that SQL cannot express (e.g. a check character).
     choices_of_list : for TEXT_LIST fields, a callable naming the allowed list elements.
     private : personal data (names of contacts, phone numbers) hidden from public views.
+    derived : computed by the platform (e.g. a station's status from its observations), never
+        read from an input file nor written to one.
     """
 
     name: str
@@ -107,6 +109,7 @@ class Field:
     maximum: float | None = None
     check: Check | None = None
     private: bool = False
+    derived: bool = False
 
     @property
     def choice_values(self) -> tuple[str | int, ...]:
@@ -194,3 +197,8 @@ class Layer:
 def choice(value: str | int, zh: str, en: str, *aliases: str) -> Choice:
     """Shorthand for :class:`Choice` used in the layer files."""
     return Choice(value, zh, en, tuple(aliases))
+
+
+def input_fields(layer: Layer) -> tuple[Field, ...]:
+    """The fields files provide: all but the derived ones."""
+    return tuple(f for f in layer.fields if not f.derived)

@@ -86,3 +86,12 @@ def schema_drift(url: str) -> list[object]:
             return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
+    assert head is not None
+    return head

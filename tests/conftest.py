@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import psycopg
 import pytest
 from flask import Flask
@@ -24,6 +25,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
+from analytics.quality.judge import judge
+from analytics.quality.store import store_judgement
 from etl.load import load_file
 from geoapi.catalog import dispose_engines
 from layers import REGISTRY
@@ -32,6 +35,7 @@ from onemap.commands.demo import layer_file
 from onemap.database import ENV_URL, engine_for, normalise_url
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+STANDARDS_DIR = DEMO_DIR.parent / "standards"
 
 _counter = itertools.count()
 
@@ -95,7 +99,8 @@ def cli_env(db_url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
-    """A database at schema head with the whole demo park loaded (read-only for the tests)."""
+    """A database at schema head with the whole demo park, the standards and the judgement of
+    the demo year loaded, as `make demo` leaves it (read-only for the tests)."""
     name = f"onemap_test_demo_{os.getpid()}"
     with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -107,6 +112,11 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
         if path is not None:
             report = load_file(path, layer.id, engine)
             assert report.rejected == 0, f"{layer.id}: {report.rejected} demo rows rejected"
+    for path in sorted(STANDARDS_DIR.glob("*.csv")):
+        assert load_file(path, "standard_limits", engine).rejected == 0, path.name
+    # As `make demo` does: judge the demo year, store its events and the stations' status.
+    start, end = pd.Timestamp("2025-01-01T00:00+08:00"), pd.Timestamp("2026-01-01T00:00+08:00")
+    store_judgement(engine, judge(engine, start, end), start, end, as_of=end)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

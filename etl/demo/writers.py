@@ -19,7 +19,7 @@ from pathlib import Path
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from layers.spec import Field, FieldType, Layer
+from layers.spec import Field, FieldType, Layer, input_fields
 
 LONGITUDE, LATITUDE = "lon", "lat"
 LONGITUDE_ZH, LATITUDE_ZH = "经度", "纬度"
@@ -93,7 +93,8 @@ def write_table(
     ``chinese`` writes the Chinese headers (``Field.zh``, 经度/纬度), choice labels and 是/否, as
     a user's spreadsheet would have them; otherwise canonical names and stored values.
     """
-    header = [f.zh if chinese else f.name for f in layer.fields]
+    fields = input_fields(layer)
+    header = [f.zh if chinese else f.name for f in fields]
     if points is not None:
         header += [LONGITUDE_ZH, LATITUDE_ZH] if chinese else [LONGITUDE, LATITUDE]
     buffer = io.StringIO()
@@ -101,7 +102,7 @@ def write_table(
     writer.writerow(header)
     for k, row in enumerate(rows):
         check_row(layer, row)
-        cells = [_cell(f, row.get(f.name), chinese) for f in layer.fields]
+        cells = [_cell(f, row.get(f.name), chinese) for f in fields]
         if points is not None:
             cells += [number(points[k][0], 7), number(points[k][1], 7)]
         writer.writerow(cells)
@@ -126,7 +127,7 @@ def write_geojson(
         check_row(layer, row)
         if layer.geometry and geometry.geom_type.upper() not in layer.geometry:
             raise DemoDataError(f"{layer.id}: {geometry.geom_type} is not {layer.geometry}")
-        properties = {f.name: _json_value(f, row.get(f.name)) for f in layer.fields}
+        properties = {f.name: _json_value(f, row.get(f.name)) for f in input_fields(layer)}
         feature = {"type": "Feature", "properties": properties, "geometry": mapping(geometry)}
         lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
     text = '{"type":"FeatureCollection","name":' + json.dumps(layer.id) + ',"features":[\n'

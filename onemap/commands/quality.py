@@ -28,7 +28,13 @@ def _timestamp(text: str) -> pd.Timestamp:
     help="写出 events.csv, daily_aqi.csv, water_classes.csv, status.csv 的目录 / "
     "directory for the four CSV tables; default: print a summary only.",
 )
-def quality(start: str, end: str, output_dir: Path | None) -> None:
+@click.option(
+    "--store",
+    is_flag=True,
+    help="写入超标事件图层并更新站点状态 / store the events in the exceedances layer and the "
+    "status in the stations layer, where the API and the map read them.",
+)
+def quality(start: str, end: str, output_dir: Path | None, store: bool) -> None:
     """环境质量评价 / judge the observations of [start, end) against the standards."""
     from sqlalchemy import text
 
@@ -55,6 +61,13 @@ def quality(start: str, end: str, output_dir: Path | None) -> None:
     click.echo(f"水质类别 / water-class rows: {len(result.water_classes)}")
     status_counts = result.status["status"].value_counts().to_dict()
     click.echo(f"站点状态 / station status: {status_counts}")
+    if store:
+        from analytics.quality.store import store_judgement
+
+        stored = store_judgement(engine, result, begin, finish, as_of=finish)
+        click.echo(
+            f"已写入 / stored: {stored.events} 事件 / events, {stored.stations} 站点状态 / stations"
+        )
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)
         events = events.assign(

@@ -51,6 +51,7 @@ FIXED_FIELDS = {
     "stations": ("code", "name", "type", "mn"),
     "observations": ("station_code", "time", "parameter", "value", "unit", "flag"),
     "standard_limits": (),
+    "exceedances": (),
 }
 
 FIXED_ENUMS = {

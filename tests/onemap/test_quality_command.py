@@ -42,6 +42,7 @@ def test_an_so2_hour_above_the_limit_is_an_event_with_a_trace(
             "2025-03-02T00:00+08:00",
             "--output-dir",
             str(out),
+            "--store",
         ],
         env={ENV_URL: db_url},
         catch_exceptions=False,
@@ -57,6 +58,21 @@ def test_an_so2_hour_above_the_limit_is_an_event_with_a_trace(
     inputs = json.loads(event["trace_inputs"])
     assert inputs["receptor"] == "station:AQ-01" and inputs["pollutant"] == "a21026"
     assert {"daily_aqi.csv", "water_classes.csv", "status.csv"} <= {p.name for p in out.iterdir()}
+
+    # --store: the event is in the exceedances layer at the station, the status on the station
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text(
+                "SELECT e.peak, e.trace_process, ST_Equals(e.geom, s.geom) FROM exceedances e "
+                "JOIN stations s ON s.code = e.station_code WHERE e.period = '1h'"
+            )
+        ).all()
+        status = conn.execute(
+            sa.text("SELECT status, latest_values FROM stations WHERE code = 'AQ-01'")
+        ).one()
+    assert stored == [(620.0, "wind-sector-trace", True)], result.output
+    assert status.status == "normal"  # the event ended at 05:00; the latest hour, 23:00, is fine
+    assert json.loads(status.latest_values)["a21026"][0] == 20.0
 
 
 def test_a_window_without_zone_is_refused(db_url: str) -> None:
