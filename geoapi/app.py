@@ -136,6 +136,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     app.register_blueprint(flask_app.BLUEPRINT, url_prefix=MOUNT)
     install(app, FastViews(engine, mount_url, zone_srid))
     processes.install(app)
+    from geoapi import plots
+
+    plots.install(app, engine)  # station plots at /plots/stations/{code}/{kind}.{svg|png}
     from webmap.page import register as register_page
 
     register_page(app)  # the one-map page at /

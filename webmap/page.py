@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from layers import REGISTRY
 from layers.spec import Layer
@@ -65,15 +65,20 @@ def build_page(
     root: str = "",
     registry: Iterable[Layer] = REGISTRY,
     dem_bounds: Any | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """The page's HTML; ``root`` is the app's script root ('' when served at the host root)."""
+    """The page's HTML; ``root`` is the app's script root ('' when served at the host root).
+    ``extra``: more entries of the page's config from the app (e.g. ``plots``, the station
+    plot links of :mod:`geoapi.plots`)."""
     import folium
     from branca.element import CssLink, Element, JavascriptLink, MacroElement
     from jinja2 import Template
 
     vendor = f"{root}{STATIC_URL}/vendor"
     config = map_config(registry)
+    config |= extra or {}
     config |= {
+        "root": root,
         "api": f"{root}/ogcapi",
         "basemap": basemap(root, dem_bounds),
         "lang": "zh",
@@ -131,7 +136,8 @@ def register(app: Flask, dem_path: Path | None = None) -> None:
     @functools.cache
     def page(root: str) -> str:
         shaded = None if os.environ.get(ENV_TILE_URL) else hillshade()
-        return build_page(root, REGISTRY, shaded.bounds if shaded else None)
+        extra = current_app.config.get("ONEMAP_PAGE_CONFIG")  # e.g. geoapi.plots's links
+        return build_page(root, REGISTRY, shaded.bounds if shaded else None, extra)
 
     @blueprint.get("/")
     def index() -> Response:

@@ -164,6 +164,45 @@ def test_a_popup_opens_with_chinese_titles_and_its_deep_link(
     assert response.json()["id"] is not None
 
 
+#: Open the popup of the layer's first feature whose ``type`` is ``kind`` the way search does.
+OPEN_POPUP_OF_TYPE = """([id, kind]) => {
+  const app = window.onemap, state = app.layers[id];
+  const hit = state.holder.getLayers().find((l) => l.feature && l.feature.properties.type === kind);
+  if (!hit) return null;
+  app.show(state.cfg, hit.feature);
+  return hit.feature.properties.code;
+}"""
+
+
+def test_a_station_popup_links_its_plots(opened: tuple[Any, PageLog]) -> None:
+    page, _ = opened
+    _wait_drawn(page, "stations")
+    _settle(page)
+    for kind, plots in (("air", {"series", "cpf"}), ("met", {"series", "windrose"})):
+        code = page.evaluate(OPEN_POPUP_OF_TYPE, ["stations", kind])
+        assert code, f"a {kind} station on the map"
+        popup = page.locator(".leaflet-popup .om-popup", has_text=code)
+        popup.wait_for()
+        links = popup.locator("a.om-plot")
+        hrefs = {
+            links.nth(i).get_attribute("data-kind"): links.nth(i).get_attribute("href")
+            for i in range(links.count())
+        }
+        assert set(hrefs) == plots, hrefs
+        assert hrefs["series"].startswith(f"/plots/stations/{code}/series.svg")
+        if kind == "air":
+            assert hrefs["series"].endswith("?parameter=a34004")
+            assert hrefs["cpf"].endswith("?parameter=a21026")
+        for href in hrefs.values() if kind == "air" else [hrefs["windrose"]]:
+            response = page.request.get(urlsplit(page.url)._replace(path="").geturl() + href)
+            assert response.status == 200, (href, response.text()[:300])
+            assert response.headers["content-type"].split(";")[0] == "image/svg+xml"
+            assert b"<svg" in response.body()[:2000]
+    page.keyboard.press("Escape")
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+
+
 def test_the_language_switches_to_english_and_back(opened: tuple[Any, PageLog]) -> None:
     page, _ = opened
     page.keyboard.press("Escape")

@@ -275,9 +275,32 @@
         if (r.sortby) { q.set("sortby", r.sortby); q.set("limit", "100"); }
         links.push(`<a class="om-related" target="_blank" href="${api}/collections/${r.layer}/items?${q}">${escapeHtml(this.title(r))}</a>`);
       }
+      for (const p of this.plotLinks(cfg, props)) {
+        links.push(`<a class="om-plot" data-kind="${p.kind}" target="_blank" href="${p.href}">${escapeHtml(p.title)}</a>`);
+      }
       return `<div class="om-popup" data-layer="${cfg.id}"><h4>${escapeHtml(heading)}</h4>`
         + `<div class="om-popup-layer">${escapeHtml(this.title(cfg))}</div>`
         + `<table>${rows}</table><div class="om-links">${links.join(" · ")}</div></div>`;
+    }
+
+    /* Links to a station's plots (config.plots from the server, geoapi/plots.py): the series of
+     * its type's main parameter (else the server picks its first one), a wind rose, a CPF. */
+    plotLinks(cfg, props) {
+      const p = this.config.plots;
+      if (!p || p.layer !== cfg.id) return [];
+      const code = props[p.code_field];
+      if (code === undefined || code === null || code === "") return [];
+      if (p.latest_field && !props[p.latest_field]) return [];  // no observations: nothing to plot
+      const type = String(props[p.type_field]);
+      const base = `${this.config.root || ""}${p.path}/${encodeURIComponent(code)}`;
+      const link = (kind, parameter) => {
+        const q = parameter ? `?${new URLSearchParams({ parameter })}` : "";
+        return { kind, href: `${base}/${kind}.svg${q}`, title: this.title(p.titles[kind]) };
+      };
+      const out = [link("series", p.series[type])];
+      if (p.windrose.includes(type)) out.push(link("windrose"));
+      if (p.cpf[type]) out.push(link("cpf", p.cpf[type]));
+      return out;
     }
 
     /* ---- controls: layer control, legend, language ---- */
