@@ -1,5 +1,6 @@
 """Store a judgement where the API and the map read it: the ``exceedances`` layer, and the
-derived status fields of ``stations`` (status, exceeding parameters, latest time and values).
+derived status fields of ``stations`` (status, exceeding parameters, latest time, and the latest
+values with their units and limits, as a line a person reads in a popup).
 
 Re-judging a window replaces that window's events, so a changed limit or corrected data never
 leaves a stale event behind; the upsert of the rest goes through the ETL's own COPY path.
@@ -18,6 +19,7 @@ from analytics.quality.follow_up import with_follow_ups
 from analytics.quality.judge import Judgement
 from etl.upsert import geometry_ewkb_hex, upsert
 from layers import get_layer
+from layers.parameters import BY_CODE
 
 #: The latest value of every parameter per station, newest first (uses the natural-key index).
 LATEST_VALUES_SQL = sa.text(
@@ -42,12 +44,41 @@ def _stations(connection: sa.Connection) -> pd.DataFrame:
     return pd.DataFrame(rows.fetchall(), columns=["code", "type", "lon", "lat"]).set_index("code")
 
 
+#: The limit shown beside a latest value: the upper limit for class II air / class III water in
+#: force on the value's date, by the shortest period the standard has (1 h, else 24 h, else a
+#: single sample).
+LIMITS_SQL = sa.text(
+    """
+    SELECT DISTINCT ON (parameter, valid_from) parameter, period, limit_value, unit,
+           valid_from, valid_to
+    FROM standard_limits
+    WHERE bound = 'upper' AND period IN ('1h', '24h', 'sample')
+      AND ((standard = 'GB 3095' AND quality_class = 'II')
+        OR (standard = 'GB 3838' AND quality_class = 'III'))
+    ORDER BY parameter, valid_from, array_position(ARRAY['1h', 'sample', '24h'], period)
+    """
+)
+
+
+PERIOD_ZH = {"1h": "小时", "24h": "日均", "sample": ""}
+
+
 def _latest_values(connection: sa.Connection) -> dict[str, str]:
-    """Per station, JSON of {parameter: [value, unit, time]} for its latest readings."""
-    latest: dict[str, dict[str, list[object]]] = {}
+    """Per station, its latest reading of each parameter as one line a person reads, with the
+    limit in force (e.g. ``二氧化硫 20 μg/m³（1h限值 500）``), newest parameters as stored."""
+    limits: dict[str, list[tuple[object, ...]]] = {}
+    for row in connection.execute(LIMITS_SQL):
+        limits.setdefault(row.parameter, []).append(tuple(row))
+    lines: dict[str, list[str]] = {}
     for station, parameter, value, unit, time in connection.execute(LATEST_VALUES_SQL):
-        latest.setdefault(station, {})[parameter] = [value, unit or "", time.isoformat()]
-    return {code: json.dumps(values, ensure_ascii=False) for code, values in latest.items()}
+        name = BY_CODE[parameter].zh if parameter in BY_CODE else parameter
+        text = f"{name} {value:g} {unit or ''}".rstrip()
+        for _, period, limit, limit_unit, valid_from, valid_to in limits.get(parameter, []):
+            if valid_from <= time.date() and (valid_to is None or time.date() <= valid_to):
+                text += f"（{PERIOD_ZH[str(period)]}限值 {limit:g} {limit_unit}）"
+                break
+        lines.setdefault(station, []).append(text)
+    return {code: "；".join(items) for code, items in lines.items()}
 
 
 def _event_rows(events: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:

@@ -72,7 +72,7 @@ def test_an_so2_hour_above_the_limit_is_an_event_with_a_trace(
         ).one()
     assert stored == [(620.0, "wind-sector-trace", True)], result.output
     assert status.status == "normal"  # the event ended at 05:00; the latest hour, 23:00, is fine
-    assert json.loads(status.latest_values)["a21026"][0] == 20.0
+    assert status.latest_values == "二氧化硫 20 μg/m³（小时限值 500 μg/m³）"
 
 
 def test_a_window_without_zone_is_refused(db_url: str) -> None:
