@@ -4,8 +4,8 @@ the trace it calls for (Jiangsu 7.5), with the parameters filled in."""
 
 from __future__ import annotations
 
-from layers.parameters import parameter_problem
-from layers.spec import Field, FieldType, Group, Layer, Style, choice
+from layers.shared_fields import AVERAGING_PERIOD, PARAMETER
+from layers.spec import Field, FieldType, Group, Layer, Style
 
 T = FieldType
 
@@ -27,29 +27,8 @@ LAYER = Layer(
             required=True,
             references="stations.code",
         ),
-        Field(
-            "parameter",
-            T.TEXT,
-            "监测因子",
-            "Parameter (HJ 212 code)",
-            required=True,
-            pattern="^[a-z][0-9]{5}$",
-            check=parameter_problem,
-        ),
-        Field(
-            "period",
-            T.TEXT,
-            "平均时间",
-            "Averaging period",
-            required=True,
-            choices=(
-                choice("1h", "1小时平均", "1-hour mean"),
-                choice("8h", "日最大8小时平均", "Max daily 8-hour mean"),
-                choice("24h", "24小时平均", "24-hour mean"),
-                choice("annual", "年平均", "Annual mean"),
-                choice("sample", "单次", "Single sample"),
-            ),
-        ),
+        PARAMETER,
+        AVERAGING_PERIOD,
         Field("start_time", T.TIMESTAMPTZ, "开始时间", "Start", required=True),
         Field("end_time", T.TIMESTAMPTZ, "结束时间", "End (last value)", required=True),
         Field("peak", T.REAL, "峰值", "Peak"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers.parameters import parameter_problem
+from layers.shared_fields import PARAMETER
 from layers.spec import Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -33,16 +33,7 @@ LAYER = Layer(
             required=True,
             aliases=("时间", "数据时间", "DataTime"),
         ),
-        Field(
-            "parameter",
-            T.TEXT,
-            "监测因子",
-            "Parameter (HJ 212 code)",
-            required=True,
-            pattern="^[a-z][0-9]{5}$",
-            check=parameter_problem,
-            aliases=("因子编码", "因子"),
-        ),
+        PARAMETER,
         Field("value", T.REAL, "监测值", "Value", aliases=("浓度", "数值")),
         Field("unit", T.TEXT, "单位", "Unit"),
         # Data flags of HJ 212-2017 (6.6.4): N normal, F stopped, M maintenance, S manual,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from layers.spec import Field, FieldType
+from layers.parameters import parameter_problem
+from layers.spec import Field, FieldType, choice
 
 #: HJ 212-2017 device identifier (MN): up to 24 characters (6.3.2).
 DEVICE_MN = Field(
@@ -22,4 +23,32 @@ ADMIN_CODE = Field(
     "Administrative division code",
     pattern="^[0-9]{6}$",
     aliases=("行政区划代码",),
+)
+
+#: A monitoring parameter by its HJ 212-2017 code (names and aliases are accepted on load).
+PARAMETER = Field(
+    "parameter",
+    FieldType.TEXT,
+    "监测因子",
+    "Parameter (HJ 212 code)",
+    required=True,
+    pattern="^[a-z][0-9]{5}$",
+    check=parameter_problem,
+    aliases=("因子编码", "因子"),
+)
+
+#: The averaging periods of the quality standards (GB 3095 Table 1, GB 3838 single samples).
+AVERAGING_PERIOD = Field(
+    "period",
+    FieldType.TEXT,
+    "平均时间",
+    "Averaging period",
+    required=True,
+    choices=(
+        choice("1h", "1小时平均", "1-hour mean"),
+        choice("8h", "日最大8小时平均", "Max daily 8-hour mean"),
+        choice("24h", "24小时平均", "24-hour mean"),
+        choice("annual", "年平均", "Annual mean"),
+        choice("sample", "单次", "Single sample"),
+    ),
 )

@@ -7,7 +7,7 @@ monitoring issue; the table exists from the start.
 
 from __future__ import annotations
 
-from layers.parameters import parameter_problem
+from layers.shared_fields import AVERAGING_PERIOD, PARAMETER
 from layers.spec import Access, Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -39,30 +39,9 @@ LAYER = Layer(
             aliases=("年份",),
         ),
         Field("title", T.TEXT, "标准名称", "Standard title", aliases=("执行标准名称",)),
-        Field(
-            "parameter",
-            T.TEXT,
-            "监测因子",
-            "Parameter (HJ 212 code)",
-            required=True,
-            pattern="^[a-z][0-9]{5}$",
-            check=parameter_problem,
-        ),
+        PARAMETER,
         Field("quality_class", T.TEXT, "类别", "Class", required=True, aliases=("功能区类别",)),
-        Field(
-            "period",
-            T.TEXT,
-            "平均时间",
-            "Averaging period",
-            required=True,
-            choices=(
-                choice("1h", "1小时平均", "1-hour mean"),
-                choice("8h", "日最大8小时平均", "Max daily 8-hour mean"),
-                choice("24h", "24小时平均", "24-hour mean"),
-                choice("annual", "年平均", "Annual mean"),
-                choice("sample", "单次", "Single sample"),
-            ),
-        ),
+        AVERAGING_PERIOD,
         Field(
             "bound",
             T.TEXT,
