@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 CHROMIUM = os.environ.get("ONEMAP_CHROMIUM", "/usr/bin/chromium")
 #: The machine's rules for headless Chromium: no network of its own, no first-run work.
 CHROMIUM_ARGS = [
