@@ -1,7 +1,8 @@
 """GeoJSON features built inside PostGIS, as text, plus the FeatureCollection around them.
 
 Python never parses a feature on the hot path: PostgreSQL returns one text value holding the page's
-features joined by commas, and Python concatenates it with the collection's members and links.
+features joined by commas, read as the UTF-8 bytes it arrives in (never decoded to ``str`` and
+encoded back), and Python concatenates it with the collection's members and links.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+from psycopg.adapt import Loader
 from sqlalchemy import Engine
 
 from geoapi.crs import Crs
@@ -19,6 +21,7 @@ from geoapi.query import (
     COUNT_REUSE_S,
     EXACT_COUNT_MAX,
     NUMBER_MATCHED_RULE,
+    PROFILE_URI,
     ItemsQuery,
     collection_layers,
 )
@@ -31,6 +34,27 @@ _ESTIMATE_TTL_S = 60.0
 _estimates: dict[tuple[str, str], tuple[float, float]] = {}
 _COUNTS_KEPT = 1000
 _counts: dict[tuple[str, str, str, str], tuple[int, float]] = {}
+
+
+class _Utf8Bytes(Loader):
+    """Loads a text value as the UTF-8 bytes it came in: the page goes out as it came."""
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
+
+
+def _fetch_one(engine: Engine, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """One row of ``sql`` on a pooled connection, text columns as UTF-8 bytes.
+
+    In autocommit: a read needs no BEGIN and no ROLLBACK, two round trips fewer per request.
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            cursor.adapters.register_loader("text", _Utf8Bytes)
+            cursor.execute(sql, params)
+            return cursor.fetchone()
 
 
 def related(layer: Layer) -> list[tuple[str, str, str, str]]:
@@ -68,12 +92,13 @@ def feature_sql(q: ItemsQuery, base_url: str, extra_links: str | None = None) ->
     pairs = ", ".join(f"'{name}', \"{name}\"" for name in q.properties)
     properties = f"json_build_object({pairs})::text" if pairs else "'{}'"
     links = []
-    for column, target, target_field, title in related(q.layer):
+    references = related(q.layer) if q.profile == "rel-as-link" else []
+    for column, target, target_field, title in references:
         prefix = q.params.bind(f"{base_url}/collections/{target}/items?{target_field}=") + "::text"
         head = (
             q.params.bind(
                 '{"rel":"related","type":"application/geo+json","title":'
-                + json.dumps(title)
+                + json.dumps(title, ensure_ascii=False)
                 + ',"href":'
             )
             + "::text"
@@ -112,8 +137,9 @@ def _count_key(engine: Engine, q: ItemsQuery, where: str) -> tuple[str, str, str
     return (str(engine.url), q.layer.id, where, params)
 
 
-def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[str, int, int | None]:
-    """``(features text, numberReturned, numberMatched or None)`` of one page, in one statement.
+def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[bytes, int, int | None]:
+    """``(features as UTF-8 JSON text, numberReturned, numberMatched or None)`` of one page, in one
+    statement.
 
     The count follows :data:`geoapi.query.NUMBER_MATCHED_RULE`: the first page (offset 0) always
     counts; a later page of the same query reuses that count for ``COUNT_REUSE_S`` seconds,
@@ -149,16 +175,18 @@ def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[str, int, 
         f"SELECT COALESCE(string_agg({feature_sql(q, base_url)}, ',' ORDER BY {order}), ''), "
         f"count(*), {count} FROM ({page}) page"
     )
-    with engine.connect() as connection:
-        text, returned, matched = connection.exec_driver_sql(sql, q.params.values).one()
-        if reused is not None:
-            matched = reused[0]
-            if returned == q.limit and q.offset + returned >= matched:
-                # A full page at or past the reused count: rows were added meanwhile, or this
-                # is the last page. Count afresh so the next link is neither lost nor invented.
+    row = _fetch_one(engine, sql, q.params.values)
+    assert row is not None  # an aggregate without GROUP BY: always one row
+    text, returned, matched = row
+    if reused is not None:
+        matched = reused[0]
+        if returned == q.limit and q.offset + returned >= matched:
+            # A full page at or past the reused count: rows were added meanwhile, or this
+            # is the last page. Count afresh so the next link is neither lost nor invented.
+            with engine.connect() as connection:
                 matched = connection.exec_driver_sql(f"SELECT {fresh_count}", q.params.values)
                 matched = matched.scalar_one()
-                reused = None
+            reused = None
     if 0 < returned < q.limit:
         matched = q.offset + returned  # the last page: exact whatever was counted before
     elif matched is not None and reused is None:
@@ -168,8 +196,8 @@ def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[str, int, 
     return text, returned, (matched if matched <= EXACT_COUNT_MAX else None)
 
 
-def query_item(engine: Engine, q: ItemsQuery, fid: int, base_url: str) -> str | None:
-    """The GeoJSON text of feature ``fid``, or None."""
+def query_item(engine: Engine, q: ItemsQuery, fid: int, base_url: str) -> bytes | None:
+    """The GeoJSON of feature ``fid`` as UTF-8 bytes, or None."""
     own = f"{base_url}/collections/{q.layer.id}"
     extra = ",".join(
         json.dumps(link, ensure_ascii=False)
@@ -177,18 +205,19 @@ def query_item(engine: Engine, q: ItemsQuery, fid: int, base_url: str) -> str | 
             {"rel": "self", "type": "application/geo+json", "href": f"{own}/items/{fid}?f=json"},
             {"rel": "alternate", "type": "text/html", "href": f"{own}/items/{fid}?f=html"},
             {"rel": "collection", "type": "application/json", "href": f"{own}?f=json"},
+            {"rel": "profile", "href": PROFILE_URI + q.profile},
         )
     )
     where = f"id = {q.params.bind(fid)}"
     sql = f'SELECT {feature_sql(q, base_url, extra)} FROM "{q.layer.id}" WHERE {where}'
-    with engine.connect() as connection:
-        return connection.exec_driver_sql(sql, q.params.values).scalar_one_or_none()
+    row = _fetch_one(engine, sql, q.params.values)
+    return None if row is None else row[0]
 
 
 def collection_text(
-    q: ItemsQuery, features: str, returned: int, matched: int | None, base_url: str
-) -> str:
-    """The FeatureCollection document around ``features`` (already JSON text)."""
+    q: ItemsQuery, features: bytes, returned: int, matched: int | None, base_url: str
+) -> bytes:
+    """The FeatureCollection document around ``features`` (already JSON, UTF-8)."""
     items = f"{base_url}/collections/{q.layer.id}/items"
 
     def href(offset: int, fmt: str = "json") -> str:
@@ -205,6 +234,7 @@ def collection_text(
             "type": "application/json",
             "href": f"{base_url}/collections/{q.layer.id}?f=json",
         },
+        {"rel": "profile", "href": PROFILE_URI + q.profile},
     ]
     more = (q.offset + returned < matched) if matched is not None else returned == q.limit
     if more:
@@ -225,5 +255,5 @@ def collection_text(
     tail["numberMatchedRule"] = NUMBER_MATCHED_RULE
     tail["links"] = links
     tail["timeStamp"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    members = json.dumps(tail, ensure_ascii=False)[1:]
-    return '{"type":"FeatureCollection","features":[' + features + "]," + members
+    members = json.dumps(tail, ensure_ascii=False)[1:].encode()
+    return b'{"type":"FeatureCollection","features":[' + features + b"]," + members

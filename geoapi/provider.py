@@ -100,7 +100,7 @@ class OnemapProvider(BaseProvider):
             raise ProviderInvalidQueryError(user_msg=exc.description) from None
         result: dict[str, Any] = {
             "type": "FeatureCollection",
-            "features": json.loads(f"[{text}]"),
+            "features": json.loads(b"[" + text + b"]"),
             "numberReturned": returned,
         }
         if matched is not None:

@@ -86,7 +86,7 @@ class FastViews:
         layer = self._layer(collection_id)
         args = self._args()
         args.pop("f", None)
-        unknown = set(args) - {"crs", "lang", "properties", "skipGeometry"}
+        unknown = set(args) - {"crs", "lang", "profile", "properties", "skipGeometry"}
         if unknown:
             raise InvalidParameterValue(
                 f"未知参数 / unknown parameter {sorted(unknown)[0]!r} for a single feature"
@@ -101,7 +101,7 @@ class FastViews:
             raise NotFound(f"无此要素 / no feature {item_id!r} in {collection_id}")
         return self._geojson(text, q)
 
-    def _geojson(self, body: str, q: ItemsQuery) -> Response:
+    def _geojson(self, body: bytes, q: ItemsQuery) -> Response:
         assert q.crs is not None
         response = Response(body, mimetype=GEOJSON)
         # Part 2, 7.3: the CRS of the geometries, as a URI in angle brackets.

@@ -32,6 +32,8 @@ ITEMS = "/ogcapi/collections/enterprises/items"
         (ITEMS + "?hazard_level=high", 400, "hazard_level"),
         (ITEMS + "?colour=red", 400, "colour"),
         (ITEMS + "?f=xml", 400, "xml"),
+        (ITEMS + "?profile=rel-as-uri", 400, "rel-as-uri"),
+        (ITEMS + "/1?profile=compact", 400, "compact"),
         ("/ogcapi/collections/observations/items?datetime=yesterday", 400, "datetime"),
         ("/ogcapi/collections/nope/items", 404, "nope"),
         ("/ogcapi/collections/nope/items?f=html", 404, "nope"),

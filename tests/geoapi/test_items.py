@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from urllib.parse import parse_qs, urlparse
 
@@ -180,6 +181,43 @@ def test_single_item_and_related_links(client: FlaskClient) -> None:
     station = get_json(client, ITEMS.format("stations") + "/1")
     assert any("/observations/items?station_code=" in link["href"] for link in station["links"])
     assert {link["rel"] for link in station["links"]} >= {"self", "collection", "related"}
+
+
+def test_compressed_when_accepted(client: FlaskClient) -> None:
+    url = ITEMS.format("sewer_nodes") + "?limit=500"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) * 5 < len(plain.data)
+    assert json.loads(gzip.decompress(packed.data)) == json.loads(plain.data) | {
+        "timeStamp": json.loads(gzip.decompress(packed.data))["timeStamp"]
+    }
+
+
+def test_rel_as_key_profile_drops_reference_links(client: FlaskClient) -> None:
+    """Part 5 ``profile=rel-as-key``: references stay plain values, no per-feature links."""
+    url = ITEMS.format("outfalls") + "?limit=20&properties=code,credit_code"
+    linked = get_json(client, url)
+    keyed = get_json(client, url + "&profile=rel-as-key")
+    assert any(f["links"] for f in linked["features"])
+    assert all(f["links"] == [] for f in keyed["features"])
+    assert [f["properties"] for f in keyed["features"]] == [
+        f["properties"] for f in linked["features"]
+    ]
+    profiles = [link["href"] for link in keyed["links"] if link["rel"] == "profile"]
+    assert profiles == ["http://www.opengis.net/def/profile/OGC/0/rel-as-key"]
+    assert "profile=rel-as-key" in next(link for link in keyed["links"] if link["rel"] == "next")[
+        "href"
+    ]
+    outfall = get_json(client, ITEMS.format("outfalls") + "/1?profile=rel-as-key")
+    assert {link["rel"] for link in outfall["links"]} == {
+        "self",
+        "alternate",
+        "collection",
+        "profile",
+    }
 
 
 @pytest.mark.parametrize(
