@@ -82,6 +82,7 @@ def modern_gdal_download(server: Server) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "benchmarks.ogcapi.gdal_read", base, layer, str(target)],
             capture_output=True, text=True, timeout=GDAL_TIMEOUT_S,
+            env={**os.environ, "CPL_DEBUG": "ON"},
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         return f"pyogrio GDAL default settings: over {GDAL_TIMEOUT_S} s, stopped"
@@ -89,4 +90,5 @@ def modern_gdal_download(server: Server) -> str:
         return f"pyogrio GDAL default settings: FAILED: {done.stderr.strip()[-200:]}"
     result = json.loads(done.stdout.strip().splitlines()[-1])
     label = f"GDAL {result['gdal']} (pyogrio) default settings"
-    return _describe(label, result["seconds"], result["features"], result["urls"])
+    urls = re.findall(r"HTTP: Fetch\(([^)]*)\)", done.stderr)
+    return _describe(label, result["seconds"], result["features"], urls)

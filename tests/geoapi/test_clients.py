@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,37 @@ def test_ogr2ogr_to_cgcs2000(api_url: str, demo_counts: dict[str, int], tmp_path
     assert _count(out, "zones") == demo_counts["zones"]
     info = _ogr("ogrinfo", "-ro", "-so", str(out), "zones").stdout
     assert "China Geodetic Coordinate System 2000" in info or "CGCS2000" in info
+
+
+#: Run apart: pyogrio holds the GIL while GDAL fetches, and the test server is a thread here.
+#: GDAL's CPL_DEBUG lines (the URLs it fetches) go to the process's stderr.
+PYOGRIO_READ = """
+import json, sys
+import pyogrio
+frame = pyogrio.read_dataframe(sys.argv[1], layer=sys.argv[2])
+print(json.dumps({"gdal": pyogrio.__gdal_version_string__, "rows": len(frame)}))
+"""
+
+
+def test_newer_gdal_sizes_its_pages_from_the_openapi(
+    api_url: str, demo_counts: dict[str, int]
+) -> None:
+    """GDAL >= 3.8 (the one in pyogrio's wheel) reads the advertised ``limit`` default: with its
+    default settings it pages 1,000 at a time, where Debian 12's GDAL 3.6 asks for 10."""
+    done = subprocess.run(
+        [sys.executable, "-c", PYOGRIO_READ, f"OAPIF:{api_url}", "sewer_nodes"],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "CPL_DEBUG": "ON"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    major, minor = (int(v) for v in result["gdal"].split(".")[:2])
+    if (major, minor) < (3, 8):
+        pytest.skip(f"pyogrio bundles GDAL {result['gdal']}")
+    assert result["rows"] == demo_counts["sewer_nodes"] > 1000
+    pages = [line for line in done.stderr.splitlines() if "Fetch(" in line and "/items" in line]
+    full = [page for page in pages if "limit=1000" in page]
+    assert len(full) == -(-demo_counts["sewer_nodes"] // 1000), pages
 
 
 def test_gdal_pushes_attribute_filter_to_server(api_url: str) -> None:

@@ -208,9 +208,10 @@ def test_rel_as_key_profile_drops_reference_links(client: FlaskClient) -> None:
     ]
     profiles = [link["href"] for link in keyed["links"] if link["rel"] == "profile"]
     assert profiles == ["http://www.opengis.net/def/profile/OGC/0/rel-as-key"]
-    assert "profile=rel-as-key" in next(link for link in keyed["links"] if link["rel"] == "next")[
-        "href"
-    ]
+    assert (
+        "profile=rel-as-key"
+        in next(link for link in keyed["links"] if link["rel"] == "next")["href"]
+    )
     outfall = get_json(client, ITEMS.format("outfalls") + "/1?profile=rel-as-key")
     assert {link["rel"] for link in outfall["links"]} == {
         "self",
