@@ -11,7 +11,9 @@ pygeoapi's endpoints and call them for the requests they do not handle.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +30,7 @@ GEOJSON = "application/geo+json"
 JSON_FORMATS = ("json", "geojson")
 PYGEOAPI_FORMATS = ("html", "jsonld")
 DOWNLOAD_FORMATS = ("csv", "gpkg")
+_EMPTY_TITLE = re.compile(r"<title>\s*</title>")
 
 
 def _format() -> str:
@@ -39,6 +42,18 @@ def _format() -> str:
         ["application/geo+json", "application/json", "text/html"], default="application/json"
     )
     return "html" if best == "text/html" else "json"
+
+
+def _titled(response: Any, layer: Any) -> Any:
+    """pygeoapi 0.24's items page leaves its ``<title>`` empty: name the collection in it."""
+    if not isinstance(response, Response) or response.status_code != 200:
+        return response
+    page = response.get_data(as_text=True)
+    title = html.escape(f"{layer.zh} / {layer.en} — 要素 / Items")
+    titled = _EMPTY_TITLE.sub(f"<title>{title}</title>", page, count=1)
+    if titled != page:
+        response.set_data(titled)
+    return response
 
 
 class FastViews:
@@ -165,7 +180,10 @@ def install(app: Flask, views: FastViews) -> None:
         if fmt in PYGEOAPI_FORMATS:
             if collection_id not in views.layers:
                 return error_response(NotFound(f"未知集合 / unknown collection {collection_id!r}"))
-            return pygeoapi_items(collection_id, item_id)
+            page = pygeoapi_items(collection_id, item_id)
+            if item_id is None and fmt == "html":
+                page = _titled(page, views.layers[collection_id])
+            return page
         if fmt not in JSON_FORMATS + DOWNLOAD_FORMATS or (item_id and fmt in DOWNLOAD_FORMATS):
             return error_response(
                 InvalidParameterValue(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -272,3 +273,10 @@ def test_downloads(client: FlaskClient, demo_counts: dict[str, int]) -> None:
     gpkg = client.get(ITEMS.format("zones") + "?f=gpkg")
     assert gpkg.status_code == 200 and gpkg.data[:16] == b"SQLite format 3\x00"
     assert get_layer("zones").geometry is not None
+
+
+def test_html_items_page_names_its_collection(client: FlaskClient) -> None:
+    page = client.get(ITEMS.format("enterprises") + "?f=html&limit=2")
+    assert page.status_code == 200
+    title = re.search(r"<title>(.*?)</title>", page.get_data(as_text=True), re.S)
+    assert title is not None and "企业 / Enterprises" in title.group(1)
