@@ -95,6 +95,39 @@ def test_newer_gdal_sizes_its_pages_from_the_openapi(
     assert len(full) == -(-demo_counts["sewer_nodes"] // 1000), pages
 
 
+#: Every geometric collection through pyogrio's GDAL asking the server for EPSG:4490 (Part 2
+#: ``crs``; GDAL 3.6's ogr2ogr has no CRS open option): count, CRS and the first point.
+PYOGRIO_CGCS2000 = """
+import json, sys
+import pyogrio
+out = {}
+for layer in sys.argv[2:]:
+    frame = pyogrio.read_dataframe(sys.argv[1], layer=layer, CRS="EPSG:4490")
+    x, y = frame.geometry.iloc[0].representative_point().coords[0]
+    out[layer] = {"rows": len(frame), "epsg": frame.crs.to_epsg(), "x": x, "y": y}
+print(json.dumps(out))
+"""
+
+
+def test_every_layer_whole_in_cgcs2000(api_url: str, demo_counts: dict[str, int]) -> None:
+    layers = [layer.id for layer in collection_layers() if layer.geometry is not None]
+    done = subprocess.run(
+        [sys.executable, "-c", PYOGRIO_CGCS2000, f"OAPIF:{api_url}", *layers],
+        capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, "CPL_DEBUG": "ON"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    asked = [line for line in done.stderr.splitlines() if "Fetch(" in line and "/items" in line]
+    assert asked and all("4490" in line for line in asked if "limit=1000" in line)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    for layer in layers:
+        got = result[layer]
+        assert got["rows"] == demo_counts[layer], layer
+        assert got["epsg"] == 4490, layer
+        # the demo park lies at 120.0 E 32.0 N: longitude first as GIS clients hold it
+        assert 119.5 < got["x"] < 120.5 and 31.5 < got["y"] < 32.5, (layer, got)
+
+
 def test_gdal_pushes_attribute_filter_to_server(api_url: str) -> None:
     result = _ogr(
         "ogrinfo",
