@@ -80,20 +80,30 @@ PROFILE_PARAMETER = {
         "draft): rel-as-link adds a link per reference to each feature, rel-as-key leaves the "
         "plain property values"
     ),
+    # no style/explode: QGIS takes a form/explode=false string parameter for a queryable
     "schema": {"type": "string", "enum": list(PROFILES), "default": PROFILES[0]},
+}
+#: ``limit`` as a shared component too: QGIS reads only ``components.parameters.limit`` (pygeoapi
+#: declares it inline per path, which GDAL >= 3.8 reads).
+LIMIT_PARAMETER = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "description": "每页要素数 / the number of features on a page",
     "style": "form",
     "explode": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ITEMS, "default": DEFAULT_ITEMS},
 }
 
 
 def _patch_openapi(openapi: dict[str, Any]) -> None:
     """Advertise large pages: clients (GDAL, QGIS) size their pages from the ``limit`` schema.
     Declare the ``profile`` parameter of the items and item operations."""
-    for name, parameter in openapi.get("components", {}).get("parameters", {}).items():
+    components = openapi.setdefault("components", {}).setdefault("parameters", {})
+    for name, parameter in components.items():
         if name == "limit" or parameter.get("name") == "limit":
-            parameter.setdefault("schema", {}).update(
-                {"type": "integer", "minimum": 1, "maximum": MAX_ITEMS, "default": DEFAULT_ITEMS}
-            )
+            parameter.setdefault("schema", {}).update(LIMIT_PARAMETER["schema"])
+    components.setdefault("limit", dict(LIMIT_PARAMETER))
     for path in openapi.get("paths", {}).values():
         for operation in path.values():
             if not isinstance(operation, dict):

@@ -12,11 +12,15 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from benchmarks.ogcapi import WORK
 from benchmarks.ogcapi.cases import Server
 
 GDAL_TIMEOUT_S = 240
+#: Debian's Python, the one python3-qgis is built for.
+SYSTEM_PYTHON = "/usr/bin/python3"
+QGIS_READ = Path(__file__).with_name("qgis_read.py")
 
 
 def _describe(label: str, elapsed: float, count: object, urls: list[str]) -> str:
@@ -70,6 +74,10 @@ def gdal_downloads(server: Server) -> list[str]:
         found = re.search(r"Feature Count: (\d+)", info)
         out.append(_describe(label, elapsed, found.group(1) if found else "?", urls))
     out.append(modern_gdal_download(server))
+    if subprocess.run([SYSTEM_PYTHON, "-c", "import qgis.core"], capture_output=True).returncode:
+        out.append("QGIS: not installed (apt-get install --no-install-recommends python3-qgis)")
+    else:
+        out.append(qgis_download(server))
     return out
 
 
@@ -92,3 +100,23 @@ def modern_gdal_download(server: Server) -> str:
     label = f"GDAL {result['gdal']} (pyogrio) default settings"
     urls = re.findall(r"HTTP: Fetch\(([^)]*)\)", done.stderr)
     return _describe(label, result["seconds"], result["features"], urls)
+
+
+def qgis_download(server: Server) -> str:
+    """QGIS's OAPIF provider reading the layer whole (benchmarks/ogcapi/qgis_read.py)."""
+    base, layer = _base(server)
+    try:
+        done = subprocess.run(
+            [SYSTEM_PYTHON, str(QGIS_READ), base, layer],
+            capture_output=True, text=True, timeout=GDAL_TIMEOUT_S,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"QGIS default settings: over {GDAL_TIMEOUT_S} s, stopped"
+    printed = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not printed:  # the exit status is no help: QGIS 3.22's bindings crash on the way out
+        return f"QGIS default settings: FAILED: {done.stderr.strip()[-200:]}"
+    result = json.loads(printed[-1])
+    return (
+        f"QGIS {result['qgis']} default settings: {result['seconds']:.2f} s, "
+        f"{result['features']} features, {len(result['fields'])} fields"
+    )

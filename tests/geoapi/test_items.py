@@ -280,3 +280,28 @@ def test_html_items_page_names_its_collection(client: FlaskClient) -> None:
     assert page.status_code == 200
     title = re.search(r"<title>(.*?)</title>", page.get_data(as_text=True), re.S)
     assert title is not None and "企业 / Enterprises" in title.group(1)
+
+
+def test_openapi_advertises_page_sizes_where_clients_read_them(client: FlaskClient) -> None:
+    """QGIS 3.22 reads ``components.parameters.limit``; GDAL >= 3.8 the items path's own."""
+    document = client.get("/ogcapi/openapi", query_string={"f": "json"}).get_json()
+    shared = document["components"]["parameters"]["limit"]
+    assert shared["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10_000,
+        "default": 1000,
+    }
+    assert (shared["style"], shared["explode"]) == ("form", False)
+    inline = next(
+        p
+        for p in document["paths"]["/collections/enterprises/items"]["get"]["parameters"]
+        if p.get("name") == "limit"
+    )
+    assert (inline["schema"]["default"], inline["schema"]["maximum"]) == (1000, 10_000)
+    profile = next(
+        p
+        for p in document["paths"]["/collections/enterprises/items"]["get"]["parameters"]
+        if p.get("name") == "profile"
+    )
+    assert "style" not in profile  # else QGIS would take it for a queryable property
