@@ -156,7 +156,7 @@ def register(app: Flask, dem_path: Path | None = None) -> None:
     def page(root: str) -> str:
         shaded = None if os.environ.get(ENV_TILE_URL) else hillshade()
         extra = dict(current_app.config.get("ONEMAP_PAGE_CONFIG") or {})  # e.g. plot links
-        extra["items_params"] = compact_items(current_app._get_current_object())
+        extra["items_params"] = compact_items(current_app)
         return build_page(root, REGISTRY, shaded.bounds if shaded else None, extra)
 
     @blueprint.get("/")

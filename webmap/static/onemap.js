@@ -221,19 +221,26 @@
       let url = this.itemsUrl(cfg, want);
       let count = 0;
       const clustered = []; // a cluster group takes them all at once, and slices the work itself
+      const fetchPage = (href) => {
+        const request = this.getJSON(href);
+        request.catch(() => {}); // abandoned by a newer load: its failure is nobody's
+        return request;
+      };
       try {
-        while (url && count < MAX_FEATURES) {
-          const page = await this.getJSON(url);
+        let request = fetchPage(url);
+        while (request) {
+          const page = await request;
           if (token !== state.token) return;
+          if (count === 0) holder.clearLayers(); // the old view's features stay until now
           const features = page.features || [];
-          if (count === 0) holder.clearLayers();
-          const total = page.numberMatched === undefined ? features.length : page.numberMatched;
-          if (!(await this.addFeatures(state, token, features, total, clustered))) return;
-          count += features.length;
           const next = (page.links || []).find((l) => l.rel === "next" && features.length > 0);
           url = next ? next.href : null;
+          count += features.length;
+          // the server makes the next page while this one is drawn
+          request = url && count < MAX_FEATURES ? fetchPage(url) : null;
+          const total = page.numberMatched === undefined ? features.length : page.numberMatched;
+          if (!(await this.addFeatures(state, token, features, total, clustered))) return;
         }
-        if (count === 0) holder.clearLayers();
         if (clustered.length) {
           await new Promise((resolve) => {
             state.clustered = resolve;
