@@ -1,7 +1,8 @@
 """The one-map page: built with folium from the layer registry and served by the Flask app at ``/``.
 
 The HTML carries no features: the page's script (``static/onemap.js``) loads every layer from the
-OGC API by bbox with paging, and runs the analyses through the OGC API processes. Leaflet and its
+OGC API by bbox with paging (without per-feature links when the API offers that profile, see
+:func:`compact_items`), and runs the analyses through the OGC API processes. Leaflet and its
 plugins come from ``static/vendor`` (``npm ci`` from the lock file, see ``copy_vendor.mjs``), so
 the page requests nothing beyond the app unless a tile server is configured.
 

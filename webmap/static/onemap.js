@@ -1,6 +1,9 @@
 /* The one-map page: layers, popups, legend, layer control, language (search: search.js).
  * Everything about a layer comes from the config the server derives from the layer registry;
- * features come from the OGC API (bbox + paging), never from the HTML. Analyses: tools.js. */
+ * features come from the OGC API (bbox + paging, in the compact form when the API offers it),
+ * never from the HTML. A dense layer stays responsive: its features become map layers a slice
+ * of a few milliseconds at a time, drawn on the canvas, and a layer whose style says `cluster`
+ * is clustered (Leaflet.markercluster). Analyses: tools.js. */
 (function () {
   "use strict";
 
