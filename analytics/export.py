@@ -10,6 +10,7 @@ sheet and a sheet with the parameters, notes and assumptions.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any, Literal
@@ -66,6 +67,19 @@ def write_csv(result: FeatureCollection, path: Path) -> None:
 
 
 def write_xlsx(result: FeatureCollection, path: Path) -> None:
+    workbook(result).save(path)
+
+
+def xlsx_bytes(result: FeatureCollection) -> bytes:
+    """The XLSX file of ``result`` as bytes (for an HTTP response)."""
+    out = io.BytesIO()
+    workbook(result).save(out)
+    return out.getvalue()
+
+
+def workbook(result: FeatureCollection) -> Any:
+    """The openpyxl workbook of ``result``: Table I.2 first for receptor screening, the details,
+    and the parameters."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -86,10 +100,10 @@ def write_xlsx(result: FeatureCollection, path: Path) -> None:
     for name, value in result.get("parameters", {}).items():
         meta.append([name, _cell(value)])
     for member, value in result.items():
-        if member in ("type", "features", "parameters", "analysis"):
+        if member in ("type", "features", "parameters", "analysis", "buffer"):  # geometry: no cell
             continue
         meta.append([member, _cell(value)])
-    book.save(path)
+    return book
 
 
 def _table_i2(sheet: Any, result: FeatureCollection) -> None:

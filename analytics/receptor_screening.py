@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import shapely
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, text
 
 from analytics.compass import compass_points
 from analytics.geodesy import COINCIDENT_M, azimuth_deg, geodesic_buffer, search_envelope
-from analytics.geojson import FeatureCollection, collection, feature, rounded
+from analytics.geojson import FeatureCollection, collection, feature, geometry_json, rounded
 from analytics.population import population_within, raster_path
 from analytics.site import SITE_KINDS, SiteText, resolve
 from layers import get_layer
@@ -115,7 +116,8 @@ def screen_receptors(
     boundary distance EIA tables use. ``bearing_deg`` is the geodesic azimuth from the site's
     centroid to the receptor's centroid (pyproj ``Geod.inv``), so the direction (方位) reads
     "from the site towards the receptor". The population within the radius is the zonal sum of
-    the population raster over the geodesic buffer of the site.
+    the population raster over the geodesic buffer of the site; that buffer is returned as the
+    ``buffer`` member (a GeoJSON geometry) for a map to draw.
     """
     site = resolve(conn, params.site, SITE_KINDS)
     xmin, ymin, xmax, ymax = search_envelope(site.geometry, params.radius_m)
@@ -154,9 +156,8 @@ def screen_receptors(
         )
         for i, r in enumerate(rows)
     ]
-    population = population_within(
-        geodesic_buffer(site.geometry, params.radius_m), raster_path(population_raster)
-    )
+    buffer = geodesic_buffer(site.geometry, params.radius_m)
+    population = population_within(buffer, raster_path(population_raster))
     population["receptors_total"] = int(sum(r["population"] or 0 for r in rows))
     return collection(
         ID,
@@ -164,6 +165,9 @@ def screen_receptors(
         features,
         site=site.describe() | {"centroid": [rounded(centre.lon, 7), rounded(centre.lat, 7)]},
         count=len(features),
+        # the ring to draw: the site's own geodesic buffer (a park's or a site polygon's follows
+        # its boundary; only a point's is a circle), 1e-7° ≈ 1 cm
+        buffer=geometry_json(shapely.transform(buffer, lambda xy: np.round(xy, 7))),
         protection_zones=_protection_zones(site_rows, params.radius_m),
         population=population,
         notes=[

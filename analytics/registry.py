@@ -15,6 +15,7 @@ stations, nodes or reaches :class:`~analytics.errors.NotFoundError` (HTTP 404).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
@@ -25,6 +26,64 @@ from sqlalchemy import Connection, Engine
 from analytics import back_trajectory, network_trace, receptor_screening, wind_sector
 from analytics.errors import UnknownAnalysisError, bad_parameters
 from analytics.geojson import FeatureCollection
+from analytics.quality.follow_up import RIVER_TYPES, SEWER_TYPES
+
+
+@dataclass(frozen=True)
+class MapStart:
+    """How a feature clicked on the map starts an analysis: the inputs it fills in.
+
+    ``inputs`` are templates: ``{name}`` is the clicked feature's property ``name``, ``{lon}``
+    and ``{lat}`` the clicked place (a point feature's own position), and ``{geometry}`` alone
+    the feature's GeoJSON geometry. ``when`` limits the entry
+    to features (or to the tool's own choices, e.g. ``direction``) whose value of each named
+    property is one of the listed. The first entry of the feature's layer that applies wins.
+    """
+
+    layer: str
+    inputs: Mapping[str, str]
+    when: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        """An OGC process description ``metadata`` entry (role ``map-start``)."""
+        return {
+            "role": "map-start",
+            "title": self.layer,
+            "value": {"layer": self.layer, "inputs": dict(self.inputs), "when": dict(self.when)},
+        }
+
+
+#: A network trace started from the map runs in the clicked feature's own network: a sewer node
+#: from that node, a pipe from its downstream node (upstream traces) or upstream node
+#: (downstream traces), so in that pipe's system (rain or sewage) rather than at whatever node
+#: of any system lies nearest; a river from the clicked place on the river; a station on its
+#: network as its exceedances' traces do (analytics.quality.follow_up).
+NETWORK_STARTS = (
+    MapStart("sewer_nodes", {"network": "sewer", "start": "node:{code}"}),
+    MapStart(
+        "sewer_pipes",
+        {"network": "sewer", "start": "node:{to_node}"},
+        {"direction": ("upstream",)},
+    ),
+    MapStart(
+        "sewer_pipes",
+        {"network": "sewer", "start": "node:{from_node}"},
+        {"direction": ("downstream",)},
+    ),
+    MapStart("rivers", {"network": "river", "start": "point:{lon},{lat}"}),
+    MapStart("stations", {"network": "sewer", "start": "point:{lon},{lat}"}, {"type": SEWER_TYPES}),
+    MapStart("stations", {"network": "river", "start": "point:{lon},{lat}"}, {"type": RIVER_TYPES}),
+)
+
+
+#: Receptor screening around the clicked feature: the park, an enterprise by its credit code,
+#: an area (a zone, a receptor) by its own geometry; elsewhere the clicked place.
+SCREENING_STARTS = (
+    MapStart("park", {"site": "park"}),
+    MapStart("enterprises", {"site": "enterprise:{credit_code}"}),
+    MapStart("zones", {"site": "{geometry}"}),
+    MapStart("receptors", {"site": "{geometry}"}),
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +101,7 @@ class Analysis:
     output_zh: str
     output_en: str
     keywords: tuple[str, ...] = ()
+    map_starts: tuple[MapStart, ...] = ()
 
     def validate(self, values: Mapping[str, Any], *, strings: bool = False) -> BaseModel:
         """The parameter model from plain values (JSON types) or, with ``strings``, from text
@@ -101,6 +161,7 @@ ANALYSES: tuple[Analysis, ...] = (
         output_en="one feature per receptor: name, category, distance_m, bearing_deg, direction, "
         "direction_zh, population; plus protection_zones and population members",
         keywords=("EIA", "receptors", "Table I.2"),
+        map_starts=SCREENING_STARTS,
     ),
     Analysis(
         id=wind_sector.ID,
@@ -150,6 +211,7 @@ ANALYSES: tuple[Analysis, ...] = (
         "connected outfalls and enterprises ranked by network distance; downstream on rivers: "
         "the receptors reached with their arrival time",
         keywords=("sewer", "river", "upstream", "downstream"),
+        map_starts=NETWORK_STARTS,
     ),
 )
 

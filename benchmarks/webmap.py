@@ -10,7 +10,11 @@ Each run opens the page in a fresh browser context (cold cache) and measures:
 
 - the time from navigation until every layer on at start has drawn (each layer's feature count
   set by the page), median and p90 over ``--repeat`` runs;
-- the bytes the page transferred (response bodies as sent);
+- the bytes the page transferred (response bodies as sent on the wire, so compressed when the
+  server compresses), and how many of them were the layers' features (``/items`` requests);
+- the longest main-thread task (PerformanceObserver ``longtask``: tasks over 50 ms) and the total
+  blocking time (Σ of each long task's time beyond 50 ms) until then: what a user feels as a
+  frozen page while the layers arrive;
 
 first for the demo, then with the dense layer on. Prints one table, ratios side by side.
 """
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +60,17 @@ DRAWN = """() => {
   const app = window.onemap;
   if (!app || !app.map.getContainer().dataset.ready) return false;
   return Object.values(app.layers).every((s) => !app.map.hasLayer(s.holder)
-    || (s.status !== app.t("loading") && (s.count > 0 || s.status)));
+    || (!s.loading && s.status !== app.t("loading") && (s.count > 0 || s.status)));
 }"""
+#: Installed before the page's own scripts: every long task of the main thread, kept on window.
+LONG_TASKS = """(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+  }).observe({ type: "longtask", buffered: true });
+})();"""
+#: A task over this many milliseconds counts as blocking (the longtask API's own threshold).
+BLOCKING_MS = 50
 
 
 def _libpq(url: str) -> str:
@@ -111,7 +125,18 @@ def serve(url: str) -> tuple[str, Any]:
     return root, server
 
 
-def measure(playwright: Any, root: str, extra_layer: str | None) -> tuple[float, int]:
+@dataclass(frozen=True)
+class Run:
+    """One page load: seconds to drawn, bytes on the wire (all, features), long tasks (ms)."""
+
+    seconds: float
+    bytes_total: int
+    bytes_items: int
+    longest_task_ms: float
+    blocking_ms: float
+
+
+def measure(playwright: Any, root: str, extra_layer: str | None) -> Run:
     context = playwright.chromium.launch_persistent_context(
         tempfile.mkdtemp(prefix="onemap-bench-"),
         executable_path=CHROMIUM,
@@ -119,9 +144,10 @@ def measure(playwright: Any, root: str, extra_layer: str | None) -> tuple[float,
         args=ARGS,
         viewport={"width": 1400, "height": 900},
     )
+    context.add_init_script(LONG_TASKS)
     page = context.new_page()
-    sizes: list[int] = []
-    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    sizes: list[tuple[str, int]] = []
+    page.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"])))
     start = time.perf_counter()
     page.goto(root + "/")
     if extra_layer:
@@ -138,8 +164,15 @@ def measure(playwright: Any, root: str, extra_layer: str | None) -> tuple[float,
     page.wait_for_function(DRAWN, timeout=120_000, polling=20)
     elapsed = time.perf_counter() - start
     page.wait_for_timeout(200)
+    tasks: list[float] = page.evaluate("window.__longTasks")
     context.close()
-    return elapsed, sum(sizes)
+    return Run(
+        seconds=elapsed,
+        bytes_total=sum(size for _, size in sizes),
+        bytes_items=sum(size for url, size in sizes if "/items?" in url),
+        longest_task_ms=max(tasks, default=0.0),
+        blocking_ms=sum(t - BLOCKING_MS for t in tasks if t > BLOCKING_MS),
+    )
 
 
 def main() -> None:
@@ -162,9 +195,7 @@ def main() -> None:
                 (f"+ {args.points:,} sewer nodes", "sewer_nodes"),
             ):
                 runs = [measure(playwright, root, extra) for _ in range(args.repeat)]
-                times = sorted(t for t, _ in runs)
-                p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
-                rows.append((label, statistics.median(times), p90, runs[-1][1]))
+                rows.append((label, runs))
     finally:
         server.shutdown()
         if not args.keep:
@@ -176,11 +207,23 @@ def main() -> None:
                 _libpq(server_url.render_as_string(False)), autocommit=True
             ) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    base = rows[0][1]
-    print(f"\n{'case':<28}{'median s':>10}{'p90 s':>9}{'MB':>9}{'× demo':>9}")
-    for label, median, p90, size in rows:
-        print(f"{label:<28}{median:>10.3f}{p90:>9.3f}{size / 1e6:>9.2f}{median / base:>9.2f}")
-    print("target: median under 1.5 s to a fully drawn demo map")
+    print(
+        f"\n{'case':<28}{'median s':>10}{'p90 s':>9}{'× demo':>8}{'MB':>8}{'items MB':>10}"
+        f"{'longest task ms':>17}{'TBT ms':>9}"
+    )
+    base = statistics.median(r.seconds for r in rows[0][1])
+    for label, runs in rows:
+        times = sorted(r.seconds for r in runs)
+        p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
+        median = statistics.median(times)
+        print(
+            f"{label:<28}{median:>10.3f}{p90:>9.3f}{median / base:>8.2f}"
+            f"{statistics.median(r.bytes_total for r in runs) / 1e6:>8.2f}"
+            f"{statistics.median(r.bytes_items for r in runs) / 1e6:>10.2f}"
+            f"{statistics.median(r.longest_task_ms for r in runs):>17.0f}"
+            f"{statistics.median(r.blocking_ms for r in runs):>9.0f}"
+        )
+    print("medians over the runs; target: median under 1.5 s to a fully drawn demo map")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,14 @@ Request and response (OGC API - Processes - Part 1, 7.11)::
     -> 200 application/json      {"result": {"type": "FeatureCollection", ...}}
     {"inputs": {"radius_m": -1}}
     -> 400 application/json      {"code": "InvalidParameterValue", "description": "...radius_m..."}
+
+The result's table (the receptor table, the ranked candidates; :mod:`analytics.export`) is also
+offered as an XLSX workbook, with Chinese headers, by asking for that format of the output
+(7.11.2.4, ``outputs`` with ``format.mediaType``)::
+
+    {"inputs": {"site": "park"}, "outputs": {"result": {"format": {"mediaType": XLSX}}}}
+    -> 200 XLSX   (Content-Disposition: attachment; XLSX is
+                   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from pygeoapi.process.manager.dummy import DummyManager
 from pygeoapi.util import JobStatus, RequestedProcessExecutionMode, RequestedResponse
 
 from analytics.errors import AnalysisError, BadParameterError
+from analytics.export import xlsx_bytes
 from analytics.registry import BY_ID, Analysis, get_analysis
 from geoapi.catalog import pooled_engine
 from geoapi.errors import InvalidParameterValue, error_response
@@ -47,6 +56,9 @@ from geoapi.errors import InvalidParameterValue, error_response
 LOGGER = logging.getLogger(__name__)
 
 GEOJSON = "application/geo+json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The formats of the one output, first the default.
+OUTPUT_FORMATS = (GEOJSON, XLSX)
 #: ``application/json`` exactly would make pygeoapi re-serialise the (already JSON) text.
 JSON_UTF8 = "application/json; charset=utf-8"
 #: The one output of every analysis process.
@@ -105,12 +117,20 @@ def process_metadata(analysis: Analysis) -> dict[str, Any]:
         "jobControlOptions": ["sync-execute"],
         "outputTransmission": ["value"],
         "links": [],
+        # what a clicked map feature fills in (the page's tools read it)
+        "metadata": [start.describe() for start in analysis.map_starts],
         "inputs": process_inputs(analysis),
         "outputs": {
             OUTPUT_ID: {
                 "title": {"zh": "分析结果", "en": "Result"},
                 "description": {"zh": analysis.output_zh, "en": analysis.output_en},
-                "schema": {"type": "object", "contentMediaType": GEOJSON},
+                "schema": {
+                    "oneOf": [
+                        {"type": "object", "contentMediaType": GEOJSON},
+                        # the result's table, Chinese headers (analytics.export)
+                        {"type": "string", "contentEncoding": "binary", "contentMediaType": XLSX},
+                    ]
+                },
             }
         },
     }
@@ -166,12 +186,15 @@ class AnalysisProcessor(BaseProcessor):  # type: ignore[misc]
         params = self.analysis.validate(data)
         return self.analysis.run(pooled_engine(self.database_url), params)
 
-    def execute(self, data: dict[str, Any], outputs: Any = None) -> tuple[str, str]:
-        """The FeatureCollection as GeoJSON text (text, so pygeoapi sends it as it is)."""
+    def execute(self, data: dict[str, Any], outputs: Any = None) -> tuple[str, str | bytes]:
+        """The FeatureCollection as GeoJSON text (text, so pygeoapi sends it as it is), or its
+        table as XLSX bytes when ``outputs`` asks for that format."""
         try:
             result = self.run(data)
         except Exception as exc:
             raise _failure(exc) from None
+        if requested_format(outputs) == XLSX:
+            return XLSX, xlsx_bytes(result)
         return GEOJSON, json.dumps(result, ensure_ascii=False, separators=(",", ":"))
 
     def __repr__(self) -> str:
@@ -195,14 +218,59 @@ class SyncManager(DummyManager):  # type: ignore[misc]
             # OGC API - Processes 1.0, 7.11.2.2: say that the request ran synchronously
             headers = {"Preference-Applied": RequestedProcessExecutionMode.wait.value}
         processor = self.get_processor(process_id)
-        mime, text = processor.execute(data_dict)  # AnalysisFailed goes to pygeoapi's handler
-        if requested_response == RequestedResponse.document.value:
+        # AnalysisFailed goes to pygeoapi's handler
+        mime, text = processor.execute(data_dict, requested_outputs)
+        if mime == XLSX:
+            headers = (headers or {}) | {
+                "Content-Disposition": f'attachment; filename="{process_id}.xlsx"'
+            }
+        elif requested_response == RequestedResponse.document.value:
             # 7.11.4.2: a results document maps each output id to its value
             mime, text = JSON_UTF8, f'{{"{OUTPUT_ID}":{text}}}'
         return "", mime, text, JobStatus.successful, headers
 
     def __repr__(self) -> str:
         return f"<SyncManager> {self.name}"
+
+
+def requested_format(outputs: Any) -> str:
+    """The media type an execute request's (checked) ``outputs`` asks for; GeoJSON by default."""
+    if isinstance(outputs, Mapping):
+        wanted = outputs.get(OUTPUT_ID)
+        if isinstance(wanted, Mapping) and isinstance(wanted.get("format"), Mapping):
+            return str(wanted["format"].get("mediaType") or GEOJSON)
+    return GEOJSON
+
+
+def _outputs_error(body: Mapping[str, Any]) -> InvalidParameterValue | None:
+    """What is wrong with an execute request's ``outputs`` (7.11.2.4): only ``result``, in one
+    of :data:`OUTPUT_FORMATS`, by value; XLSX only as the raw response."""
+    outputs = body.get("outputs")
+    if outputs is None:
+        return None
+    usage = (
+        f'"outputs" 须为 {{"{OUTPUT_ID}": {{"format": {{"mediaType": ...}}}}}} / "outputs" must be '
+        f'{{"{OUTPUT_ID}": {{"format": {{"mediaType": ...}}}}}} with a mediaType of '
+        f"{', '.join(OUTPUT_FORMATS)}"
+    )
+    if not isinstance(outputs, dict) or set(outputs) - {OUTPUT_ID}:
+        return InvalidParameterValue(f"参数无效 / invalid outputs: {usage}")
+    wanted = outputs.get(OUTPUT_ID, {})
+    if not isinstance(wanted, dict) or set(wanted) - {"format", "transmissionMode"}:
+        return InvalidParameterValue(f"参数无效 / invalid outputs: {usage}")
+    if wanted.get("transmissionMode", "value") != "value":
+        return InvalidParameterValue(
+            "参数无效 / transmissionMode: outputs are sent by value only (no references)"
+        )
+    fmt = wanted.get("format", {})
+    if not isinstance(fmt, dict) or fmt.get("mediaType", GEOJSON) not in OUTPUT_FORMATS:
+        return InvalidParameterValue(f"不支持的输出格式 / unsupported output format: {usage}")
+    if requested_format(outputs) == XLSX and body.get("response") == "document":
+        return InvalidParameterValue(
+            "XLSX 仅以原始响应返回 / XLSX comes as the raw response: leave out "
+            '"response": "document"'
+        )
+    return None
 
 
 def _has_nul(value: Any) -> bool:
@@ -246,6 +314,9 @@ def _execute_request_error(analysis: Analysis) -> InvalidParameterValue | None:
         return InvalidParameterValue(
             f"参数无效 / response={body['response']!r}; use raw or document"
         )
+    outputs_error = _outputs_error(body)
+    if outputs_error is not None:
+        return outputs_error
     with_nul = [k for k, v in body.get("inputs", {}).items() if _has_nul(v)]
     if with_nul:
         # PostgreSQL text cannot hold NUL: no valid value contains one

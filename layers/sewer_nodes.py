@@ -50,7 +50,9 @@ LAYER = Layer(
         color="#525252",
         radius=2,
         visible=False,
+        # a park's network has tens of thousands of wells: clustered, and only close up
         min_zoom=15,
+        cluster=True,
         by="kind",
         palette=(
             ("manhole", "#969696"),

@@ -86,10 +86,27 @@ def _related(layer: Layer, registry: tuple[Layer, ...]) -> list[dict[str, Any]]:
     return out
 
 
-def _requested_properties(layer: Layer, related: list[dict[str, Any]]) -> list[str]:
-    """The properties the page asks the API for: popup, style, key, name and link fields."""
+#: Fields naming the OGC API process a feature calls for and its inputs (JSON): such a
+#: feature's popup offers to run it (an exceedance's ready trace, analytics.quality.follow_up).
+TRACE_FIELDS = {"process": "trace_process", "inputs": "trace_inputs"}
+
+
+def _trace(layer: Layer) -> dict[str, str] | None:
     public = {f.name for f in public_fields(layer)}
-    wanted = [*layer.popup, *layer.natural_key, *(r["value_from"] for r in related)]
+    return dict(TRACE_FIELDS) if set(TRACE_FIELDS.values()) <= public else None
+
+
+def _requested_properties(layer: Layer, related: list[dict[str, Any]]) -> list[str]:
+    """The properties the page asks the API for: popup, style, key, name, link and trace
+    fields."""
+    public = {f.name for f in public_fields(layer)}
+    trace = _trace(layer)
+    wanted = [
+        *layer.popup,
+        *layer.natural_key,
+        *(r["value_from"] for r in related),
+        *(trace.values() if trace else ()),
+    ]
     if layer.style.by:
         wanted.append(layer.style.by)
     if "name" in public:
@@ -127,6 +144,7 @@ def layer_config(layer: Layer, registry: tuple[Layer, ...]) -> dict[str, Any]:
         "key": [n for n in layer.natural_key if n in {f.name for f in public}],
         "properties": _requested_properties(layer, related),
         "related": related,
+        "trace": _trace(layer),
         "searchable": any(f.name == "name" for f in public),
     }
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import rasterio
+import shapely
+import shapely.geometry
 from rasterio.transform import from_origin
 from sqlalchemy import Connection
 
 from analytics.errors import BadParameterError, NotFoundError
+from analytics.geodesy import GEOD
 from analytics.receptor_screening import ReceptorScreening, screen_receptors
 from analytics.registry import get_analysis, run_analysis
 
@@ -83,6 +87,31 @@ def test_sixteen_points_across_north(world: Any, conn: Connection) -> None:
     assert result["a359"]["direction"] == "N" and result["a001"]["direction"] == "N"
     assert (result["a012"]["direction"], result["a012"]["direction_zh"]) == ("NNE", "东北偏北")
     assert (result["a348"]["direction"], result["a348"]["direction_zh"]) == ("NNW", "西北偏北")
+
+
+def test_the_buffer_of_a_point_is_a_geodesic_circle_of_the_radius(
+    world: Any, conn: Connection
+) -> None:
+    result = screen_receptors(conn, ReceptorScreening(site=POINT, radius_m=5000))
+
+    ring = np.array(result["buffer"]["coordinates"][0])
+    _, _, distances = GEOD.inv(np.full(len(ring), 108.3), np.full(len(ring), 22.8), *ring.T)
+    assert distances == pytest.approx(5000.0, rel=2e-3)
+
+
+def test_the_buffer_of_a_polygon_follows_its_boundary(world: Any, conn: Connection) -> None:
+    corners = [world.at(azimuth, 2000.0) for azimuth in (45.0, 135.0, 225.0, 315.0)]
+    square = {"type": "Polygon", "coordinates": [[*corners, corners[0]]]}
+
+    result = screen_receptors(conn, ReceptorScreening(site=json.dumps(square), radius_m=1000))
+
+    buffer = shapely.geometry.shape(result["buffer"])
+    site = shapely.geometry.shape(square)
+    assert buffer.contains(site)
+    # 1 km out from the middle of the square's east side, not from its centre
+    east = shapely.Point(world.at(90.0, 2000.0 * np.cos(np.radians(45.0)) + 995.0))
+    beyond = shapely.Point(world.at(90.0, 2000.0 * np.cos(np.radians(45.0)) + 1010.0))
+    assert buffer.contains(east) and not buffer.contains(beyond)
 
 
 def test_features_are_sorted_by_distance(world: Any, conn: Connection) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import BaseModel
 
 from analytics.errors import UnknownAnalysisError
-from analytics.registry import ANALYSES, BY_ID, get_analysis
+from analytics.registry import ANALYSES, BY_ID, Analysis, get_analysis
+from layers import get_layer
 
 UNIT_SUFFIXES = ("_m", "_s", "_deg", "_ms", "_h")
 UNITLESS = {"hours", "directions"}  # counts, not measures
@@ -39,3 +42,28 @@ def test_unknown_analysis_is_not_found() -> None:
     with pytest.raises(UnknownAnalysisError) as raised:
         get_analysis("plume-model")
     assert raised.value.http_status == 404
+
+
+@pytest.mark.parametrize("analysis", ANALYSES, ids=lambda a: a.id)
+def test_map_starts_name_real_layers_fields_and_inputs(analysis: Analysis) -> None:
+    inputs = set(analysis.parameters.model_fields)
+    for start in analysis.map_starts:
+        layer = get_layer(start.layer)
+        fields = {f.name for f in layer.fields if not f.private}
+        assert set(start.inputs) <= inputs, start
+        for template in start.inputs.values():
+            names = set(re.findall(r"\{(\w+)\}", template))
+            assert names <= fields | {"lon", "lat", "geometry"}, (start, names - fields)
+        for name, values in start.when.items():
+            assert name in fields | inputs, (start, name)
+            if name in fields and layer.field(name).choices:
+                assert set(values) <= {str(c.value) for c in layer.field(name).choices}
+
+
+def test_a_pipe_starts_the_trace_at_its_node_on_the_side_of_the_direction() -> None:
+    pipes = {
+        start.when["direction"]: start.inputs["start"]
+        for start in get_analysis("network-trace").map_starts
+        if start.layer == "sewer_pipes"
+    }
+    assert pipes == {("upstream",): "node:{to_node}", ("downstream",): "node:{from_node}"}

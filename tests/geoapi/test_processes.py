@@ -3,9 +3,11 @@ answering with the GeoJSON FeatureCollection; bad input is a 400 naming it, neve
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
+import openpyxl
 import pytest
 import requests
 from flask.testing import FlaskClient
@@ -19,6 +21,7 @@ from geoapi.processes import AnalysisFailed, AnalysisProcessor
 PROCESSES = "/ogcapi/processes"
 IDS = [a.id for a in ANALYSES]
 PROCESSES_CORE = "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _execute(client: FlaskClient, process_id: str, body: Any, **kwargs: Any) -> Any:
@@ -77,7 +80,8 @@ def test_each_description_has_bounded_inputs(client: FlaskClient, analysis: Any)
         required = analysis.parameters.model_fields[name].is_required()
         assert entry["minOccurs"] == (1 if required else 0)
     (output,) = description["outputs"].values()
-    assert output["schema"]["contentMediaType"] == "application/geo+json"
+    formats = [option["contentMediaType"] for option in output["schema"]["oneOf"]]
+    assert formats == ["application/geo+json", XLSX]
     html = client.get(f"{PROCESSES}/{analysis.id}", query_string={"f": "html"})
     assert html.status_code == 200 and analysis.id in html.get_data(as_text=True)
 
@@ -157,6 +161,68 @@ def test_network_trace_upstream_from_a_manhole_finds_enterprises(
     assert enterprises and all(e["credit_code"] for e in enterprises)
     ranks = [e["rank"] for e in enterprises]
     assert ranks == sorted(ranks)
+
+
+def test_the_receptor_table_comes_as_xlsx_with_chinese_headers(
+    client: FlaskClient, demo_db_url: str
+) -> None:
+    inputs = {"site": "park", "radius_m": 5000}
+    body = {"inputs": inputs, "outputs": {"result": {"format": {"mediaType": XLSX}}}}
+    response = _execute(client, "receptor-screening", body)
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == XLSX
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="receptor-screening.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    table = book.worksheets[0]
+    assert [c.value for c in table[2]] == ["方向", "距离（m）", "敏感目标名称"]
+    engine = create_engine(demo_db_url)
+    try:
+        expected = run_analysis("receptor-screening", inputs, engine)
+    finally:
+        engine.dispose()
+    names = [f["properties"]["name"] for f in expected["features"]]
+    assert names, "the demo park has receptors within 5 km"
+    assert [
+        row[2] for row in table.iter_rows(min_row=3, max_row=2 + len(names), values_only=True)
+    ] == names
+    assert table.cell(3 + len(names), 1).value is None  # then the blank line before the zones
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        {"result": {"format": {"mediaType": "text/csv"}}},
+        {"other": {}},
+        {"result": {"transmissionMode": "reference"}},
+        ["result"],
+    ],
+)
+def test_an_output_format_not_offered_is_a_400(client: FlaskClient, outputs: Any) -> None:
+    body = {"inputs": {"site": "park"}, "outputs": outputs}
+    message = _exception(_execute(client, "receptor-screening", body), 400)
+    assert "outputs" in message or "transmissionMode" in message
+
+
+def test_xlsx_is_not_wrapped_in_a_document(client: FlaskClient) -> None:
+    body = {
+        "inputs": {"site": "park"},
+        "outputs": {"result": {"format": {"mediaType": XLSX}}},
+        "response": "document",
+    }
+    assert "XLSX" in _exception(_execute(client, "receptor-screening", body), 400)
+
+
+def test_the_descriptions_say_what_a_clicked_map_feature_fills_in(client: FlaskClient) -> None:
+    description = client.get(f"{PROCESSES}/network-trace", query_string={"f": "json"}).get_json()
+
+    starts = [m["value"] for m in description["metadata"] if m["role"] == "map-start"]
+    by_layer = {(s["layer"], tuple(s["when"].get("direction", ()))): s["inputs"] for s in starts}
+    assert by_layer[("sewer_nodes", ())] == {"network": "sewer", "start": "node:{code}"}
+    assert by_layer[("sewer_pipes", ("upstream",))]["start"] == "node:{to_node}"
+    assert by_layer[("rivers", ())]["network"] == "river"
 
 
 def test_execution_over_real_http(api_url: str) -> None:

@@ -8,12 +8,14 @@ screening draws its ring and table. Every request the page makes must go to the 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+import openpyxl
 import pytest
 
 from layers import REGISTRY
@@ -281,6 +283,215 @@ def test_network_trace_highlights_the_network(
     page.locator(".om-result table.om-table caption", has_text="候选污染源").wait_for()
     assert page.locator("path.om-trace").count() > 0
     page.screenshot(path=str(artifacts_dir / "05-network-trace.png"))
+
+
+#: The biggest cluster of the layer in view, away from the controls: where it is on screen, how
+#: many points it holds, and one of them (kept on window to ask after the click).
+BIGGEST_CLUSTER = """(id) => {
+  const app = window.onemap, map = app.map, size = map.getSize(), holder = app.layers[id].holder;
+  let best = null;
+  holder._featureGroup.eachLayer((l) => {
+    if (!(l instanceof L.MarkerCluster)) return;
+    const p = map.latLngToContainerPoint(l.getLatLng());
+    if (p.x < 300 || p.x > size.x - 300 || p.y < 80 || p.y > size.y - 80) return;
+    if (!best || l.getChildCount() > best.getChildCount()) best = l;
+  });
+  if (!best) return null;
+  window.__cluster = best;
+  window.__member = best.getAllChildMarkers()[0];
+  const p = map.latLngToContainerPoint(best.getLatLng());
+  return { x: p.x, y: p.y, count: best.getChildCount(), zoom: map.getZoom() };
+}"""
+
+
+EXPANDED = """() => {
+  const cluster = window.__cluster, member = window.__member;
+  if (cluster._icon) return false;
+  if (member._map) return true;
+  let shown = member.__parent;
+  while (shown && !shown._icon) shown = shown.__parent;
+  return !!shown && shown.getChildCount() < cluster.getChildCount();
+}"""
+
+
+def test_a_clustered_layer_draws_clusters_and_a_click_expands_one(
+    opened: tuple[Any, PageLog], artifacts_dir: Path
+) -> None:
+    page, _ = opened
+    page.keyboard.press("Escape")
+    layer = next(x for x in GEOMETRIC if x.style.cluster)
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+    page.locator(f'.om-layer-control label:has([data-layer="{layer.id}"]) input').check()
+    page.evaluate(f"void window.onemap.map.setZoom({layer.style.min_zoom}, {{animate: false}})")
+    _wait_drawn(page, layer.id)
+    _settle(page)
+    assert page.locator(".leaflet-marker-pane .marker-cluster").count() > 0
+    cluster = page.evaluate(BIGGEST_CLUSTER, layer.id)
+    assert cluster is not None and cluster["count"] > 1, cluster
+    page.screenshot(path=str(artifacts_dir / "06-clusters.png"))
+
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + cluster["x"], box["y"] + cluster["y"])
+    page.wait_for_function(f"window.onemap.map.getZoom() > {cluster['zoom']}")
+    _settle(page)
+    # that cluster is gone, and its point is drawn itself or within a smaller cluster
+    page.wait_for_function(EXPANDED)
+    page.screenshot(path=str(artifacts_dir / "07-cluster-expanded.png"))
+    page.locator(f'.om-layer-control label:has([data-layer="{layer.id}"]) input').uncheck()
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+
+
+def test_items_requests_carry_the_compact_profile_when_offered(
+    opened: tuple[Any, PageLog],
+) -> None:
+    page, log = opened
+    asked = page.evaluate("window.onemap.config.items_params")
+    items = [u for u in log.requests if "/items?" in u and "bbox=" in u]
+    assert items
+    for url in items:
+        query = parse_qs(urlsplit(url).query)
+        for name, value in asked.items():
+            assert query[name] == [value], url
+    # and given the profile, the page puts it on every items request
+    url = page.evaluate(
+        """() => { const app = window.onemap, saved = app.config.items_params;
+          app.config.items_params = { profile: "rel-as-key" };
+          const url = app.itemsUrl(app.config.layers[0], app.map.getBounds());
+          app.config.items_params = saved;
+          return url; }"""
+    )
+    assert parse_qs(urlsplit(url).query)["profile"] == ["rel-as-key"]
+
+
+def _exceedance_with(page: Any, process: str) -> dict[str, Any]:
+    """An exceedance whose ready trace is ``process``, as the page gets it."""
+    query = f"f=json&limit=1&trace_process={process}&properties=trace_process,trace_inputs"
+    response = page.request.get(
+        urlsplit(page.url)._replace(path="/ogcapi").geturl()
+        + f"/collections/exceedances/items?{query}"
+    )
+    assert response.status == 200, response.text()[:300]
+    features = response.json()["features"]
+    assert features, f"the demo has an exceedance calling for {process}"
+    return features[0]
+
+
+@pytest.mark.parametrize(
+    ("process", "drawn", "caption"),
+    [
+        ("wind-sector-trace", "path.om-sector", "上风向扇区"),
+        ("network-trace", "path.om-trace", "候选污染源"),
+    ],
+)
+def test_an_exceedance_popup_runs_its_ready_trace(
+    opened: tuple[Any, PageLog], artifacts_dir: Path, process: str, drawn: str, caption: str
+) -> None:
+    page, _ = opened
+    page.locator('.om-tools button[data-tool="clear"]').click()
+    feature = _exceedance_with(page, process)
+    page.evaluate(
+        "(f) => { const app = window.onemap; app.show(app.layers.exceedances.cfg, f); }", feature
+    )
+    button = page.locator(".leaflet-popup .om-popup button.om-run-trace")
+    assert button.inner_text() == "运行溯源分析"
+    with page.expect_request(f"**/processes/{process}/execution") as request:
+        button.click()
+    assert request.value.method == "POST"
+    assert request.value.post_data_json == {
+        "inputs": json.loads(feature["properties"]["trace_inputs"])
+    }
+    page.locator(".om-result table.om-table caption", has_text=caption).wait_for()
+    assert page.locator(drawn).count() > 0
+    page.screenshot(path=str(artifacts_dir / f"08-exceedance-{process}.png"))
+
+
+def test_screening_the_park_draws_its_buffer_not_a_circle(opened: tuple[Any, PageLog]) -> None:
+    page, _ = opened
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+    page.locator('.om-tools button[data-tool="screen-park"]').click()
+    page.locator(".om-result table.om-table tbody tr").first.wait_for()
+    assert page.locator("path.om-ring").count() >= 1
+    # the ring lies 5 km beyond the park's boundary on every side (a circle around the park's
+    # centre would not): compare the extents in metres
+    gaps = page.evaluate(
+        """() => { const app = window.onemap;
+          const ring = app.tools.result.getLayers()[0].getBounds();
+          const park = app.layers.park.holder.getBounds();
+          const c = park.getCenter(), m = (a, b) => app.map.distance(a, b);
+          return [m([ring.getNorth(), c.lng], [park.getNorth(), c.lng]),
+                  m([ring.getSouth(), c.lng], [park.getSouth(), c.lng]),
+                  m([c.lat, ring.getEast()], [c.lat, park.getEast()]),
+                  m([c.lat, ring.getWest()], [c.lat, park.getWest()])]; }"""
+    )
+    assert gaps == pytest.approx([5000.0] * 4, rel=0.01)
+
+
+def test_the_receptor_table_downloads_as_xlsx(opened: tuple[Any, PageLog], tmp_path: Path) -> None:
+    page, _ = opened
+    shown = page.locator(".om-result table.om-table tbody tr").count()
+    with page.expect_download() as download:
+        page.locator(".om-result a.om-xlsx").click()
+    assert download.value.suggested_filename == "receptor-screening.xlsx"
+    path = tmp_path / "receptors.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert [c.value for c in sheet[2]] == ["方向", "距离（m）", "敏感目标名称"]
+    names = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[2]]
+    table_names = page.locator(
+        ".om-result table.om-table tbody tr td:nth-child(3)"
+    ).all_inner_texts()
+    assert len(table_names) == shown and names[: len(table_names)] == table_names
+
+
+#: Start the network tool on a feature of ``layer`` as a click on it does; the request's inputs.
+PICK_FEATURE = """([id, index, direction]) => {
+  const app = window.onemap, state = app.layers[id];
+  const feature = state.holder.getLayers().map((l) => l.feature).filter(Boolean)[index];
+  app.tools.network.direction = direction;
+  app.tools.mode = "network";
+  const g = L.geoJSON(feature).getBounds().getCenter();
+  app.tools.pick(g, state.cfg, feature);
+  return feature.properties;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("layer_id", "direction", "network", "start_from"),
+    [
+        ("sewer_nodes", "upstream", "sewer", "code"),
+        ("sewer_pipes", "upstream", "sewer", "to_node"),
+        ("sewer_pipes", "downstream", "sewer", "from_node"),
+        ("rivers", "downstream", "river", None),
+    ],
+)
+def test_a_network_trace_starts_in_the_clicked_features_own_network(
+    opened: tuple[Any, PageLog], layer_id: str, direction: str, network: str, start_from: str | None
+) -> None:
+    page, _ = opened
+    page.keyboard.press("Escape")
+    page.evaluate("window.onemap.fitToPark().then(() => null)")
+    _settle(page)
+    state = f"window.onemap.layers[{layer_id!r}]"
+    page.evaluate(f"void {state}.holder.addTo(window.onemap.map)")
+    zoom = next(x for x in GEOMETRIC if x.id == layer_id).style.min_zoom
+    if zoom:
+        page.evaluate(f"void window.onemap.map.setZoom({zoom}, {{animate: false}})")
+    _wait_drawn(page, layer_id)
+    _settle(page)
+    with page.expect_request("**/processes/network-trace/execution") as request:
+        props = page.evaluate(PICK_FEATURE, [layer_id, 0, direction])
+    inputs = request.value.post_data_json["inputs"]
+    assert inputs["network"] == network and inputs["direction"] == direction
+    if start_from:
+        assert inputs["start"] == f"node:{props[start_from]}"
+    else:
+        assert inputs["start"].startswith("point:")
+    page.locator(".om-result table.om-table caption", has_text="候选污染源").wait_for()
+    assert page.locator("path.om-trace").count() > 0
+    page.evaluate(f"void {state}.holder.remove()")
 
 
 def test_nothing_failed_and_nothing_left_the_app(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 from layers import REGISTRY
 from layers.spec import GROUP_TITLES, Group, Layer, Style
-from webmap.page import VENDOR_CSS, VENDOR_JS, build_page
+from webmap.page import COMPACT_ITEMS, VENDOR_CSS, VENDOR_JS, build_page, compact_items
 from webmap.spec import legend, map_config
 
 BOUNDS = ((31.9, 119.9), (32.1, 120.1))
@@ -137,3 +139,27 @@ def test_the_page_honours_the_script_root() -> None:
     html = build_page("/onemap", REGISTRY, BOUNDS)
     assert '"/onemap/webmap/static/vendor/leaflet/leaflet.js"' in html
     assert _config(html)["api"] == "/onemap/ogcapi"
+
+
+def test_a_layer_with_a_ready_trace_asks_for_it() -> None:
+    layers = {c["id"]: c for c in map_config(REGISTRY)["layers"]}
+    exceedances = layers["exceedances"]
+    assert exceedances["trace"] == {"process": "trace_process", "inputs": "trace_inputs"}
+    assert {"trace_process", "trace_inputs"} <= set(exceedances["properties"])
+    assert layers["stations"]["trace"] is None
+
+
+def test_the_page_asks_for_compact_items_exactly_when_the_api_accepts_them(
+    live_site: tuple[str, Any],
+) -> None:
+    root, app = live_site
+    probe = requests.get(
+        f"{root}/ogcapi/collections/park/items",
+        params={"f": "json", "limit": "1", **COMPACT_ITEMS},
+        timeout=30,
+    )
+    assert probe.status_code in (200, 400), probe.text[:300]
+    expected = COMPACT_ITEMS if probe.status_code == 200 else {}
+    assert compact_items(app) == expected
+    page = requests.get(root + "/", timeout=30)
+    assert _config(page.text)["items_params"] == expected

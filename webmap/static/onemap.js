@@ -1,6 +1,9 @@
 /* The one-map page: layers, popups, legend, layer control, language (search: search.js).
  * Everything about a layer comes from the config the server derives from the layer registry;
- * features come from the OGC API (bbox + paging), never from the HTML. Analyses: tools.js. */
+ * features come from the OGC API (bbox + paging, in the compact form when the API offers it),
+ * never from the HTML. A dense layer stays responsive: its features become map layers a slice
+ * of a few milliseconds at a time, drawn on the canvas, and a layer whose style says `cluster`
+ * is clustered (Leaflet.markercluster). Analyses: tools.js. */
 (function () {
   "use strict";
 
@@ -8,6 +11,9 @@
   const MAX_FEATURES = 60000; // per layer and view: beyond this the layer says it is truncated
   const ARROWS_ALWAYS_BELOW = 500; // lines in view
   const ARROWS_FROM_ZOOM = 16;
+  const MAX_ZOOM = 19;
+  const SLICE_MS = 12; // main-thread work between yields while features are added: no long task
+  const SLICE_FEATURES = 200; // features turned into map layers between two clock checks
 
   const TEXT = {
     zh: {
@@ -15,16 +21,19 @@
       legend: "图例", search: "搜索企业名称或统一社会信用代码", noResult: "无结果",
       lon: "经度", lat: "纬度", zoomIn: "放大至第{z}级显示", truncated: "（已截断）",
       loading: "加载中…", failed: "加载失败", related: "相关记录", lang: "English",
-      basemap: "底图", hillshade: "地形晕渲", tiles: "瓦片底图",
+      basemap: "底图", hillshade: "地形晕渲", tiles: "瓦片底图", runTrace: "运行溯源分析",
     },
     en: {
       title: "Park environment one-map", api: "API record", yes: "yes", no: "no",
       legend: "Legend", search: "Search enterprise name or credit code", noResult: "No result",
       lon: "Lon", lat: "Lat", zoomIn: "shown from zoom {z}", truncated: " (truncated)",
       loading: "loading…", failed: "failed to load", related: "Related records", lang: "中文",
-      basemap: "Basemap", hillshade: "Hillshade", tiles: "Tiles",
+      basemap: "Basemap", hillshade: "Hillshade", tiles: "Tiles", runTrace: "Run the trace",
     },
   };
+
+  /* Let the browser paint and handle input before the next slice of work. */
+  function yieldToBrowser() { return new Promise((resolve) => setTimeout(resolve, 0)); }
 
   function escapeHtml(value) {
     return String(value).replace(/[&<>"']/g, (c) => ({
@@ -47,6 +56,8 @@
 
     start() {
       const map = this.map;
+      // No tile layer sets it when the basemap is the hillshade; clustering needs one.
+      if (map.getMaxZoom() === Infinity) map.setMaxZoom(MAX_ZOOM);
       this.addBasemap();
       for (const cfg of this.config.layers) this.layers[cfg.id] = this.makeLayer(cfg);
       for (const cfg of this.config.layers) {
@@ -108,11 +119,16 @@
 
     /* ---- layers ---- */
     makeLayer(cfg) {
-      const holder = cfg.style.cluster && L.markerClusterGroup
-        ? L.markerClusterGroup({ chunkedLoading: true, disableClusteringAtZoom: 18 })
+      const state = { cfg, holder: null, loaded: null, token: 0, count: 0, status: "" };
+      // Dense points are clustered; the cluster group adds them in slices of its own
+      // (chunkedLoading), each short enough not to block the page, and says when it is done.
+      state.holder = cfg.style.cluster && L.markerClusterGroup
+        ? L.markerClusterGroup({
+          chunkedLoading: true, chunkInterval: SLICE_MS, chunkDelay: 1, disableClusteringAtZoom: 18,
+          chunkProgress: (done, total) => { if (done === total && state.clustered) state.clustered(); },
+        })
         : L.featureGroup();
-      const state = { cfg, holder, loaded: null, token: 0, count: 0, status: "" };
-      holder._onemap = state;
+      state.holder._onemap = state;
       return state;
     }
 
@@ -125,7 +141,7 @@
       return s.color;
     }
 
-    featureLayers(cfg, features) {
+    featureLayers(cfg, features, total) {
       const s = cfg.style;
       const self = this;
       const geo = L.geoJSON(features, {
@@ -153,7 +169,7 @@
       const out = geo.getLayers();
       // Flow arrows: for few lines always, for a dense network only when zoomed in close.
       const arrows = s.arrows && L.polylineDecorator
-        && (features.length <= ARROWS_ALWAYS_BELOW || this.map.getZoom() >= ARROWS_FROM_ZOOM);
+        && (total <= ARROWS_ALWAYS_BELOW || this.map.getZoom() >= ARROWS_FROM_ZOOM);
       if (arrows) {
         for (const line of geo.getLayers()) {
           if (!(line instanceof L.Polyline) || line instanceof L.Polygon) continue;
@@ -168,10 +184,13 @@
       return out;
     }
 
+    /* The features of the view, in the compact form when the API offers it (config.items_params,
+     * e.g. OGC API Features Part 5's profile=rel-as-key: no links in each feature; the popups
+     * build their own links from the config). */
     itemsUrl(cfg, bounds) {
       const b = bounds;
       const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
-      const params = new URLSearchParams({ f: "json", limit: String(PAGE_SIZE), bbox });
+      const params = new URLSearchParams({ f: "json", limit: String(PAGE_SIZE), bbox, ...(this.config.items_params || {}) });
       if (cfg.properties.length) params.set("properties", cfg.properties.join(","));
       return `${this.config.api}/collections/${cfg.id}/items?${params}`;
     }
@@ -203,14 +222,36 @@
       state.status = this.t("loading");
       state.loading = true;
       let url = this.itemsUrl(cfg, want);
-      const features = [];
+      let count = 0;
+      const clustered = []; // a cluster group takes them all at once, and slices the work itself
+      const fetchPage = (href) => {
+        const request = this.getJSON(href);
+        request.catch(() => {}); // abandoned by a newer load: its failure is nobody's
+        return request;
+      };
       try {
-        while (url && features.length < MAX_FEATURES) {
-          const page = await this.getJSON(url);
+        let request = fetchPage(url);
+        while (request) {
+          const page = await request;
           if (token !== state.token) return;
-          features.push(...(page.features || []));
-          const next = (page.links || []).find((l) => l.rel === "next" && (page.features || []).length > 0);
+          if (count === 0) holder.clearLayers(); // the old view's features stay until now
+          const features = page.features || [];
+          const next = (page.links || []).find((l) => l.rel === "next" && features.length > 0);
           url = next ? next.href : null;
+          count += features.length;
+          // the server makes the next page while this one is drawn
+          request = url && count < MAX_FEATURES ? fetchPage(url) : null;
+          const total = page.numberMatched === undefined ? features.length : page.numberMatched;
+          if (!(await this.addFeatures(state, token, features, total, clustered))) return;
+        }
+        if (clustered.length) {
+          await new Promise((resolve) => {
+            state.clustered = resolve;
+            holder.addLayers(clustered);
+            if (!holder._map) resolve(); // switched off meanwhile: added at once, no progress
+          });
+          state.clustered = null;
+          if (token !== state.token) return;
         }
       } catch (err) {
         if (token === state.token) {
@@ -220,24 +261,42 @@
         }
         return;
       }
-      holder.clearLayers();
-      const layers = this.featureLayers(cfg, features);
-      if (holder.addLayers) holder.addLayers(layers); else layers.forEach((l) => holder.addLayer(l));
       state.loaded = url ? null : want; // truncated: load again on the next move
-      state.count = features.length;
+      state.count = count;
       state.status = url ? this.t("truncated") : "";
       state.loading = false;
       this.keepOrder(state);
-      this.map.getContainer().dataset["layer_" + cfg.id] = String(features.length);
+      this.map.getContainer().dataset["layer_" + cfg.id] = String(count);
       this.renderControl();
+    }
+
+    /* Turn features into map layers a slice at a time, yielding to the browser between slices,
+     * so that no task blocks the page for long; false when a newer load took over. Points of a
+     * clustered layer are collected in ``clustered`` instead of added. */
+    async addFeatures(state, token, features, total, clustered) {
+      const { cfg, holder } = state;
+      let i = 0;
+      while (i < features.length) {
+        const started = performance.now();
+        const layers = [];
+        while (i < features.length && performance.now() - started < SLICE_MS) {
+          layers.push(...this.featureLayers(cfg, features.slice(i, i + SLICE_FEATURES), total));
+          i += SLICE_FEATURES;
+        }
+        if (holder.addLayers) clustered.push(...layers); else layers.forEach((l) => holder.addLayer(l));
+        await yieldToBrowser();
+        if (token !== state.token) return false;
+      }
+      return true;
     }
 
     /* One canvas draws every layer in the order features were added: after a layer reloads,
      * bring the layers that belong above it (lines over areas, points over both) back on top. */
     keepOrder(reloaded) {
       const rank = (cfg) => (/POLYGON/.test(cfg.geometry || "") ? 0 : /LINE/.test(cfg.geometry || "") ? 1 : 2);
+      // (a cluster group draws its clusters as markers, above every canvas layer)
       const above = this.config.layers
-        .filter((cfg) => rank(cfg) > rank(reloaded.cfg) && this.map.hasLayer(this.layers[cfg.id].holder))
+        .filter((cfg) => rank(cfg) > rank(reloaded.cfg) && !cfg.style.cluster && this.map.hasLayer(this.layers[cfg.id].holder))
         .sort((a, b) => rank(a) - rank(b));
       for (const cfg of above) {
         this.layers[cfg.id].holder.eachLayer((layer) => { if (layer.bringToFront) layer.bringToFront(); });
@@ -280,7 +339,16 @@
       }
       return `<div class="om-popup" data-layer="${cfg.id}"><h4>${escapeHtml(heading)}</h4>`
         + `<div class="om-popup-layer">${escapeHtml(this.title(cfg))}</div>`
-        + `<table>${rows}</table><div class="om-links">${links.join(" · ")}</div></div>`;
+        + `<table>${rows}</table><div class="om-links">${links.join(" · ")}</div>${this.traceButton(cfg, props)}</div>`;
+    }
+
+    /* The ready trace a feature names (an exceedance's: its process and inputs, cfg.trace),
+     * run by tools.js when the button is clicked. */
+    traceButton(cfg, props) {
+      const t = cfg.trace;
+      if (!t || !props[t.process] || !props[t.inputs]) return "";
+      return `<button type="button" class="om-run-trace" data-process="${escapeHtml(props[t.process])}"`
+        + ` data-inputs="${escapeHtml(props[t.inputs])}">${escapeHtml(this.t("runTrace"))}</button>`;
     }
 
     /* Links to a station's plots (config.plots from the server, geoapi/plots.py): the series of

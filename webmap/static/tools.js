@@ -14,7 +14,7 @@
       direction: "方位", distance: "距离（m）", name: "名称", category: "类别", population: "人口",
       rank: "排名", enterprise: "企业", outfall: "排放口", score: "得分", hours: "上风向小时数",
       count: "共 {n} 项", kind: "类型", sectors: "上风向扇区", trajectory: "后向轨迹",
-      candidates: "候选污染源", traversed: "追踪路径", none: "无",
+      candidates: "候选污染源", traversed: "追踪路径", none: "无", ring: "筛查范围",
     },
     en: {
       tools: "Analyses", screen: "Receptor screening", screenPark: "Screen the park", air: "Air source trace",
@@ -24,10 +24,11 @@
       direction: "Direction", distance: "Distance (m)", name: "Name", category: "Category", population: "Population",
       rank: "Rank", enterprise: "Enterprise", outfall: "Outfall", score: "Score", hours: "Hours upwind",
       count: "{n} rows", kind: "Kind", sectors: "Upwind sectors", trajectory: "Back trajectory",
-      candidates: "Candidate sources", traversed: "Traced path", none: "none",
+      candidates: "Candidate sources", traversed: "Traced path", none: "none", ring: "Screened area",
     },
   };
   const HIGHLIGHT = "#ff3d00";
+  const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
   function esc(v) { return window.OneMap.escapeHtml(v === null || v === undefined ? "" : v); }
   function localInput(date) {
@@ -54,6 +55,19 @@
       };
       this.control.addTo(this.map);
       this.map.on("click", (e) => { if (this.armed()) this.pick(e.latlng, null, null); });
+      // A popup's "run the trace" button (an exceedance's ready trace, onemap.js traceButton).
+      this.map.getContainer().addEventListener("click", (e) => {
+        const button = e.target.closest && e.target.closest("button.om-run-trace");
+        if (button) { e.stopPropagation(); this.runReady(button.dataset.process, button.dataset.inputs); }
+      });
+      this.descriptions = {};
+      // How each analysis draws its result: one drawing per analysis, whoever started it.
+      this.drawers = {
+        "receptor-screening": (fc, inputs) => this.drawScreening(fc, inputs),
+        "wind-sector-trace": (fc) => this.drawAir(fc, null),
+        "back-trajectory": (fc) => this.drawAir(null, fc),
+        "network-trace": (fc) => this.drawNetwork(fc),
+      };
       const end = new Date(); end.setMinutes(0, 0, 0);
       this.window = { start: localInput(new Date(end.getTime() - 24 * 3600e3)), end: localInput(end) };
       this.network = { network: "sewer", direction: "upstream" };
@@ -133,19 +147,72 @@
       this.mode = null;
       this.pickedAt = performance.now();
       const point = `point:${latlng.lng.toFixed(6)},${latlng.lat.toFixed(6)}`;
-      if (mode === "screen") this.screen({ site: point }, latlng);
-      else if (mode === "air") this.air(point, latlng);
-      else if (mode === "network") this.trace(point);
+      if (mode === "screen") {
+        this.startedBy("receptor-screening", cfg, feature, latlng, {})
+          .then((inputs) => this.screen(inputs || { site: point }));
+      } else if (mode === "air") this.air(point, latlng);
+      else if (mode === "network") {
+        this.startedBy("network-trace", cfg, feature, latlng, { direction: this.network.direction })
+          .then((inputs) => this.trace(inputs || { network: this.network.network, start: point }));
+      }
       this.render();
     }
 
+    /* The process description (cached): its "map-start" metadata say what a clicked feature of a
+     * layer fills in (analytics/registry.py MapStart). */
+    async description(id) {
+      if (!this.descriptions[id]) {
+        this.descriptions[id] = this.app.getJSON(`${this.app.config.api}/processes/${id}?f=json`)
+          .catch(() => ({ metadata: [] }));
+      }
+      return this.descriptions[id];
+    }
+
+    /* The inputs a clicked feature gives the process, or null when its layer starts nothing. */
+    async startedBy(id, cfg, feature, latlng, choices) {
+      if (!cfg || !feature) return null;
+      const props = feature.properties || {};
+      const known = (name) => (name in choices ? choices[name] : props[name]);
+      const entry = ((await this.description(id)).metadata || [])
+        .filter((m) => m.role === "map-start" && m.value && m.value.layer === cfg.id)
+        .map((m) => m.value)
+        .find((v) => Object.entries(v.when || {}).every(([name, values]) => values.includes(String(known(name)))));
+      if (!entry) return null;
+      const place = { lon: latlng.lng.toFixed(6), lat: latlng.lat.toFixed(6) };
+      const inputs = {};
+      for (const [name, template] of Object.entries(entry.inputs)) {
+        if (template === "{geometry}") { inputs[name] = feature.geometry; continue; }
+        const missing = [];
+        inputs[name] = template.replace(/\{(\w+)\}/g, (_, key) => {
+          const value = key in place ? place[key] : props[key];
+          if (value === undefined || value === null || value === "") missing.push(key);
+          return value;
+        });
+        if (missing.length) return null;
+      }
+      return Object.assign({}, choices, inputs);
+    }
+
+    /* A ready trace (an exceedance's process and inputs, as JSON): run and drawn as the tool's. */
+    async runReady(id, inputsJson) {
+      const draw = this.drawers[id];
+      let inputs = null;
+      try { inputs = JSON.parse(inputsJson); } catch (err) { /* shown below */ }
+      if (!draw || !inputs) { this.show(`${id}?`); return; }
+      this.app.map.closePopup();
+      const fc = await this.run(id, inputs);
+      if (fc) draw(fc, inputs);
+    }
+
     async execute(id, inputs) {
-      return this.app.getJSON(`${this.app.config.api}/processes/${id}/execution`, {
+      return this.app.getJSON(this.executionUrl(id), {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/geo+json, application/json" },
         body: JSON.stringify({ inputs }),
       });
     }
+
+    executionUrl(id) { return `${this.app.config.api}/processes/${id}/execution`; }
 
     show(node) {
       const div = this.control.getContainer().querySelector(".om-result");
@@ -172,15 +239,19 @@
     }
 
     /* ---- receptor screening ---- */
-    async screen(inputs, latlng) {
-      const radius = 5000;
-      const fc = await this.run("receptor-screening", Object.assign({ radius_m: radius }, inputs));
-      if (!fc) return;
+    async screen(site) {
+      const inputs = Object.assign({ radius_m: 5000 }, site);
+      const fc = await this.run("receptor-screening", inputs);
+      if (fc) this.drawScreening(fc, inputs);
+    }
+
+    drawScreening(fc, inputs) {
       this.result.clearLayers();
-      // The ring is drawn for a point site; around a polygon (the park) the radius runs from its
-      // boundary, which a circle cannot show, so only the receptors are drawn then.
-      const centre = latlng;
-      if (centre) L.circle(centre, { ...this.vector, radius, color: HIGHLIGHT, weight: 2, dashArray: "6 4", fill: false, className: "om-ring" }).addTo(this.result);
+      // The ring is the site's own buffer from the server: around a polygon (the park, a zone)
+      // it follows the boundary, which a circle around a point could not.
+      const ring = fc.buffer && L.geoJSON(fc.buffer, { ...this.vector,
+        style: () => ({ color: HIGHLIGHT, weight: 2, dashArray: "6 4", fill: false, className: "om-ring" }),
+      }).bindTooltip(this.t("ring")).addTo(this.result);
       L.geoJSON(fc, { ...this.vector,
         pointToLayer: (f, ll) => L.circleMarker(ll, { ...this.vector, radius: 6, color: HIGHLIGHT, weight: 2, fillOpacity: 0.6 }),
         style: () => ({ color: HIGHLIGHT, weight: 2 }),
@@ -201,24 +272,25 @@
         link.href = "#";
         link.className = "om-xlsx";
         link.textContent = this.t("xlsx");
-        link.addEventListener("click", (e) => { e.preventDefault(); this.downloadXlsx("receptor-screening", Object.assign({ radius_m: radius }, inputs)); });
+        link.addEventListener("click", (e) => { e.preventDefault(); this.downloadXlsx("receptor-screening", inputs); });
         wrap.appendChild(link);
         return wrap;
       };
       this.show(this.lastTable());
-      if (centre) this.map.fitBounds(L.latLng(centre).toBounds(radius * 2.2));
+      if (ring) this.map.fitBounds(ring.getBounds(), { padding: [10, 10] });
       else if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
     }
 
-    /* The XLSX of an analysis: asked of the process with ?f=xlsx; saved when the server offers it. */
+    /* The XLSX of an analysis: the output "result" asked for in that format (OGC API -
+     * Processes, execute request "outputs"), saved as a file. */
     async downloadXlsx(id, inputs) {
-      const response = await fetch(`${this.app.config.api}/processes/${id}/execution?f=xlsx`, {
+      const response = await fetch(this.executionUrl(id), {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
-        body: JSON.stringify({ inputs }),
+        headers: { "Content-Type": "application/json", Accept: XLSX },
+        body: JSON.stringify({ inputs, outputs: { result: { format: { mediaType: XLSX } } } }),
       });
       const type = response.headers.get("Content-Type") || "";
-      if (!response.ok || !type.includes("spreadsheetml")) { alert(this.t("xlsxMissing")); return; }
+      if (!response.ok || !type.startsWith(XLSX)) { this.show(this.t("xlsxMissing")); return; }
       const url = URL.createObjectURL(await response.blob());
       const a = Object.assign(document.createElement("a"), { href: url, download: `${id}.xlsx` });
       document.body.appendChild(a);
@@ -235,9 +307,17 @@
         this.run("wind-sector-trace", { receptor, start: start.toISOString(), end: end.toISOString() }),
         this.run("back-trajectory", { receptor, arrival_time: end.toISOString() }),
       ]);
-      if (!sectors && !path) return;
+      if (sectors || path) this.drawAir(sectors, path, latlng);
+    }
+
+    /* The upwind sectors and ranked candidates, and/or the back trajectory with the sources
+     * along it; the receptor at ``latlng`` (else where the result puts it). */
+    drawAir(sectors, path, latlng) {
       this.result.clearLayers();
-      L.circleMarker(latlng, { ...this.vector, radius: 7, color: "#000", weight: 2, fillColor: "#fff", fillOpacity: 1 }).addTo(this.result);
+      const receptor = [sectors, path].flatMap((fc) => (fc ? fc.features : []))
+        .find((f) => f.properties.kind === "receptor" && f.geometry && f.geometry.type === "Point");
+      const at = latlng || (receptor && L.latLng(receptor.geometry.coordinates[1], receptor.geometry.coordinates[0]));
+      if (at) L.circleMarker(at, { ...this.vector, radius: 7, color: "#000", weight: 2, fillColor: "#fff", fillOpacity: 1 }).addTo(this.result);
       const draw = (fc, style) => fc && L.geoJSON(fc, { ...this.vector,
         filter: (f) => f.properties.kind !== "receptor",
         style: (f) => style(f),
@@ -255,13 +335,17 @@
       const along = ((path && path.features) || []).filter((f) => f.properties.kind === "candidate").map((f) => f.properties);
       this.lastTable = () => {
         const wrap = document.createElement("div");
-        wrap.appendChild(this.table(this.t("sectors"), [
-          [(r) => r.rank, "rank"], [(r) => r.enterprise_name, "enterprise"], [(r) => r.outfall_code, "outfall"],
-          [(r) => r.score, "score"], [(r) => r.distance_m, "distance"],
-        ], candidates));
-        wrap.appendChild(this.table(this.t("trajectory"), [
-          [(r) => r.enterprise_name, "enterprise"], [(r) => r.outfall_code, "outfall"], [(r) => r.distance_m, "distance"],
-        ], along));
+        if (sectors) {
+          wrap.appendChild(this.table(this.t("sectors"), [
+            [(r) => r.rank, "rank"], [(r) => r.enterprise_name, "enterprise"], [(r) => r.outfall_code, "outfall"],
+            [(r) => r.score, "score"], [(r) => r.distance_m, "distance"],
+          ], candidates));
+        }
+        if (path) {
+          wrap.appendChild(this.table(this.t("trajectory"), [
+            [(r) => r.enterprise_name, "enterprise"], [(r) => r.outfall_code, "outfall"], [(r) => r.distance_m, "distance"],
+          ], along));
+        }
         return wrap;
       };
       this.show(this.lastTable());
@@ -269,9 +353,12 @@
     }
 
     /* ---- network trace ---- */
-    async trace(start) {
-      const fc = await this.run("network-trace", { network: this.network.network, direction: this.network.direction, start });
-      if (!fc) return;
+    async trace(inputs) {
+      const fc = await this.run("network-trace", Object.assign({ direction: this.network.direction }, inputs));
+      if (fc) this.drawNetwork(fc);
+    }
+
+    drawNetwork(fc) {
       this.result.clearLayers();
       L.geoJSON(fc, { ...this.vector,
         style: () => ({ color: HIGHLIGHT, weight: 5, opacity: 0.85, className: "om-trace" }),
