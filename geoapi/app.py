@@ -179,6 +179,8 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     app.url_map.strict_slashes = False
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
     app.config["COMPRESS_LEVEL"] = 5  # gzip: most of level 9's gain at a third of its time
+    # Not streamed responses (files sent from disk): flask-compress 1.25 leaves their file open.
+    app.config["COMPRESS_STREAMS"] = False
     Compress(app)
     app.config["ONEMAP_RUNTIME_DIR"] = str(runtime_dir)
     app.config["ONEMAP_PUBLIC_URL"] = mount_url

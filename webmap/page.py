@@ -1,8 +1,8 @@
 """The one-map page: built with folium from the layer registry and served by the Flask app at ``/``.
 
 The HTML carries no features: the page's script (``static/onemap.js``) loads every layer from the
-OGC API by bbox with paging (without per-feature links when the API offers that profile, see
-:func:`compact_items`), and runs the analyses through the OGC API processes. Leaflet and its
+OGC API by bbox with paging (without per-feature links: :data:`COMPACT_ITEMS`), and runs the
+analyses through the OGC API processes. Leaflet and its
 plugins come from ``static/vendor`` (``npm ci`` from the lock file, see ``copy_vendor.mjs``), so
 the page requests nothing beyond the app unless a tile server is configured.
 
@@ -33,8 +33,8 @@ DEFAULT_DEM = Path(__file__).resolve().parents[1] / "data" / "demo" / "dem.tif"
 STATIC_URL = "/webmap/static"
 HILLSHADE_URL = "/webmap/hillshade.png"
 API_PATH = "/ogcapi"
-#: What the page adds to its items requests when the API accepts it: OGC API - Features -
-#: Part 5's profile without the per-feature links (references stay plain property values; the
+#: What the page adds to its items requests: OGC API - Features Part 5's (draft) profile without
+#: the per-feature links (references stay plain property values; the
 #: popups build their own links), a fraction of the bytes for a dense layer.
 COMPACT_ITEMS = {"profile": "rel-as-key"}
 
@@ -126,20 +126,6 @@ def build_page(
     return html.replace("<html>", '<html lang="zh-CN">', 1)
 
 
-def compact_items(app: Flask, registry: Iterable[Layer] = REGISTRY) -> dict[str, str]:
-    """:data:`COMPACT_ITEMS` when the app's API accepts it, else nothing: asked once, through
-    the API itself (one feature of the first map layer), so the page never sends the browser a
-    request the server refuses."""
-    first = next(iter(map_config(registry)["layers"]), None)
-    if first is None:
-        return {}
-    response = app.test_client().get(
-        f"{API_PATH}/collections/{first['id']}/items",
-        query_string={"f": "json", "limit": "1", "skipGeometry": "true", **COMPACT_ITEMS},
-    )
-    return dict(COMPACT_ITEMS) if response.status_code == 200 else {}
-
-
 def register(app: Flask, dem_path: Path | None = None) -> None:
     """Serve the page at ``/``, its static files, and the DEM hillshade, on ``app``."""
     dem = Path(os.environ.get(ENV_DEM) or dem_path or DEFAULT_DEM)
@@ -157,7 +143,7 @@ def register(app: Flask, dem_path: Path | None = None) -> None:
     def page(root: str) -> str:
         shaded = None if os.environ.get(ENV_TILE_URL) else hillshade()
         extra = dict(current_app.config.get("ONEMAP_PAGE_CONFIG") or {})  # e.g. plot links
-        extra["items_params"] = compact_items(current_app)
+        extra["items_params"] = COMPACT_ITEMS
         return build_page(root, REGISTRY, shaded.bounds if shaded else None, extra)
 
     @blueprint.get("/")

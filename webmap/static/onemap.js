@@ -184,9 +184,9 @@
       return out;
     }
 
-    /* The features of the view, in the compact form when the API offers it (config.items_params,
-     * e.g. OGC API Features Part 5's profile=rel-as-key: no links in each feature; the popups
-     * build their own links from the config). */
+    /* The features of the view in the compact form (config.items_params: OGC API Features
+     * Part 5's profile=rel-as-key, no links in each feature; the popups build their own links
+     * from the config). */
     itemsUrl(cfg, bounds) {
       const b = bounds;
       const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
