@@ -4,7 +4,8 @@ Each station is judged by the standard and class of its type (:data:`.limits.DEF
 for every period that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h
 mean (O₃), annual means, or single samples. Consecutive values beyond the limit (the next hour,
 the next day, the next sample) form one event, split where the limit row changes (a new
-edition). An event has its station, parameter, period, start and end (end exclusive for
+edition). A parameter with a range (pH 6-9) has a lower and an upper limit row; each is
+judged on its own, so a value below 6 and one above 9 are separate events. An event has its station, parameter, period, start and end (end exclusive for
 averages; for samples the last sample's time), peak value and time, the number of values
 beyond, and the limit with its standard, edition, class, clause and ``confirmed``.
 """
@@ -77,8 +78,10 @@ def judged_values(
     if not parts:
         return pd.DataFrame()
     judged = pd.concat(parts, ignore_index=True)
-    pairs = judged.groupby(["unit", "limit_unit"], sort=False).ngroup().to_numpy()
-    first_of_pair = judged.groupby(["unit", "limit_unit"], sort=False).head(1)
+    # dropna=False: a dimensionless value (pH) has no unit, and must keep its own pair.
+    by_units = judged.groupby(["unit", "limit_unit"], sort=False, dropna=False)
+    pairs = by_units.ngroup().to_numpy()
+    first_of_pair = by_units.head(1)
     pair_factor = np.array(
         [
             unit_factor(u, lu)
@@ -105,6 +108,7 @@ def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
         "standard",
         "edition",
         "quality_class",
+        "bound",
         "valid_from",
     ]
     group = judged.groupby(key, sort=False).ngroup().to_numpy()

@@ -51,11 +51,25 @@ UNIT_FACTORS: Mapping[tuple[str, str], float] = {
 }
 
 
-def unit_factor(from_unit: str, to_unit: str) -> float:
-    """The factor turning a value in ``from_unit`` into ``to_unit``; NaN when unknown."""
-    if from_unit == to_unit:
+#: Spellings of "no unit" (pH): observations store none, the standards' files say 无量纲.
+DIMENSIONLESS = frozenset({"", "无量纲"})
+
+
+def _unit_key(unit: object) -> str:
+    if unit is None or (isinstance(unit, float) and unit != unit):  # None or NaN: no unit
+        return ""
+    text = str(unit)
+    return "" if text in DIMENSIONLESS else text
+
+
+def unit_factor(from_unit: object, to_unit: object) -> float:
+    """The factor turning a value in ``from_unit`` into ``to_unit``; NaN when unknown.
+
+    No unit, an empty unit and 无量纲 are the same (dimensionless, e.g. pH)."""
+    source, target = _unit_key(from_unit), _unit_key(to_unit)
+    if source == target:
         return 1.0
-    return UNIT_FACTORS.get((from_unit, to_unit), float("nan"))
+    return UNIT_FACTORS.get((source, target), float("nan"))
 
 
 def read_limits(connection: sa.Connection) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 """The GB 3838-2002 class of each surface-water sample.
 
-Per parameter the class is the best class k (I = 1 ... V = 5) whose limit the value meets
-(``value <= limit``, for DO ``value >= limit``); worse than class V is 劣V (6). A sample's class
-is its worst parameter's (GB 3838-2002 5.x, single-factor evaluation), and that parameter is
-named. Limits are those in force on the sample's local date.
+Per parameter the class is the best class k (I = 1 ... V = 5) whose limits the value meets
+(``value <= limit``, for DO ``value >= limit``, for pH both bounds: 6 <= value <= 9); worse
+than class V is 劣V (6). A sample's class is its worst parameter's (GB 3838-2002 5.x,
+single-factor evaluation), and that parameter is named. Limits are those in force on the sample's local date.
 """
 
 from __future__ import annotations
@@ -43,8 +43,14 @@ def water_classes(
     limit = judged["limit_value"].to_numpy(dtype=float)
     meets = np.where(judged["bound"].to_numpy() == "lower", value >= limit, value <= limit)
     number = judged["quality_class"].map(_CLASS_NUMBER).to_numpy(dtype=float)
-    judged = judged.assign(meets_class=np.where(meets, number, np.inf))
-    per_parameter = judged.groupby(["station_code", "time", "parameter"], sort=True)[
+    # A class is met when every bound of it is (pH: 6 <= value <= 9), then the best class met.
+    judged = judged.assign(meets=meets, number=number)
+    per_class = judged.groupby(["station_code", "time", "parameter", "number"], sort=True)[
+        "meets"
+    ].all()
+    met = per_class.reset_index()
+    met["meets_class"] = np.where(met["meets"], met["number"], np.inf)
+    per_parameter = met.groupby(["station_code", "time", "parameter"], sort=True)[
         "meets_class"
     ].min()
     per_parameter = per_parameter.where(np.isfinite(per_parameter), 6).astype(int).reset_index()

@@ -137,3 +137,39 @@ def test_station_status() -> None:
         "D": "no_data",
     }
     assert np.all(status["exceeding_parameters"].to_numpy() == np.array(["", "a21004", "", ""]))
+
+
+def ph_samples(values: list[float]) -> pd.DataFrame:
+    """4-hourly pH samples at the water station, stored without a unit as loads store them."""
+    times = pd.date_range("2025-03-01 00:00", periods=len(values), freq="4h", tz=ZONE)
+    return pd.DataFrame(
+        {
+            "station_code": "W",
+            "time": times.tz_convert("UTC"),
+            "parameter": "w01001",
+            "value": values,
+            "unit": np.nan,
+            "flag": "N",
+        }
+    )
+
+
+def test_ph_below_6_or_above_9_is_an_exceedance_of_its_bound(limits: pd.DataFrame) -> None:
+    # GB 3838-2002 pH 6-9: 6.0 and 9.0 are within, 5.9 and 5.5 a low run, 9.2 a high one.
+    obs = ph_samples([7.0, 6.0, 5.9, 5.5, 9.0, 9.2, 7.5])
+    series = averaged_series(obs, STATIONS, ZONE)
+    events = exceedance_events(judged_values({"sample": series["sample"]}, STATIONS, limits))
+    events = events.sort_values("start").reset_index(drop=True)
+    assert events["bound"].tolist() == ["lower", "upper"]
+    assert events["limit_value"].tolist() == [6, 9]
+    assert events["n_values"].tolist() == [2, 1]
+    assert events["peak"].tolist() == [5.5, 9.2]  # the lowest value is the peak of a low run
+    assert events.loc[0, "start"] == pd.Timestamp("2025-03-01 08:00", tz=ZONE)
+    assert events.loc[1, "start"] == pd.Timestamp("2025-03-01 20:00", tz=ZONE)
+
+
+def test_ph_outside_6_9_makes_the_sample_worse_than_class_v(limits: pd.DataFrame) -> None:
+    samples = ph_samples([7.0, 6.0, 5.9, 9.0, 9.1])
+    classes = water_classes(samples, limits, ZONE)
+    assert classes["water_class"].tolist() == ["I", "I", "劣V", "I", "劣V"]
+    assert classes["worst_parameters"].tolist() == ["w01001"] * 5
