@@ -26,7 +26,12 @@ from analytics.quality.averaging import (
 )
 from analytics.quality.exceedances import exceedance_events, judged_values
 from analytics.quality.limits import DEFAULT_STANDARDS, read_limits
-from analytics.quality.status import DEFAULT_OFFLINE_AFTER, station_status
+from analytics.quality.status import (
+    OFFLINE_AFTER,
+    offline_thresholds,
+    reporting_intervals,
+    station_status,
+)
 from analytics.quality.water import water_classes
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -109,11 +114,13 @@ def judge(
     as_of: pd.Timestamp | None = None,
     zone: str = DEFAULT_ZONE,
     standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
-    offline_after: pd.Timedelta = DEFAULT_OFFLINE_AFTER,
+    offline_after: Mapping[str, pd.Timedelta] | None = None,
 ) -> Judgement:
     """Exceedances, daily AQI, water classes and station status for ``[start, end)``.
 
-    ``as_of`` is the time the status is for (default ``end``).
+    ``as_of`` is the time the status is for (default ``end``); ``offline_after`` maps station
+    types to the time without data after which they are offline, over
+    :data:`.status.OFFLINE_AFTER`.
     """
     with engine.connect() as connection:
         observations = read_observations(connection, start, end)
@@ -137,7 +144,11 @@ def judge(
     samples = series["sample"]
     classes = water_classes(samples[samples["station_code"].isin(water_codes)], limits, zone)
     latest = observations.groupby("station_code")["time"].max().rename("latest_time").reset_index()
+    by_type = {**OFFLINE_AFTER, **(offline_after or {})}
+    undeclared = set(stations.loc[~stations["type"].isin(list(by_type)), "code"])
+    intervals = reporting_intervals(observations[observations["station_code"].isin(undeclared)])
+    thresholds = offline_thresholds(stations, intervals, offline_after)
     status = station_status(
-        stations, latest, events, as_of if as_of is not None else end, offline_after
+        stations, latest, events, as_of if as_of is not None else end, thresholds
     )
     return Judgement(events, aqi, classes, status)
