@@ -110,3 +110,23 @@ def annual_means(daily: pd.DataFrame, min_days: int = MIN_DAYS_PER_YEAR) -> pd.D
     grouped = years.groupby([*KEY, "unit", "date"], sort=True)["value"]
     out = grouped.agg(value="mean", n_days="count").reset_index()
     return out[out["n_days"] >= min_days].reset_index(drop=True)
+
+
+def moving_means(hourly: pd.DataFrame, hours: int, min_hours: int) -> pd.DataFrame:
+    """Trailing moving means of ``hours`` clock hours, stamped with their last hour.
+
+    The mean at hour t covers t-(hours-1) ... t (the real-time 8 h O₃ sliding mean of HJ 633:
+    the hour and the 7 before it), valid with at least ``min_hours`` valid hours in it; gaps
+    count as missing hours. Returns station_code, parameter, unit, time, value at every hour of
+    ``hourly`` whose window is valid.
+    """
+    if hourly.empty:
+        return hourly[[*KEY, "unit", "time", "value"]].copy()
+    ordered = hourly.sort_values([*KEY, "unit", "time"])
+    indexed = ordered.set_index(ordered["time"].dt.tz_convert("UTC").rename("utc"))
+    rolled = indexed.groupby([*KEY, "unit"], sort=False)["value"].rolling(
+        f"{hours}h", min_periods=min_hours
+    )
+    means = rolled.mean().to_numpy()
+    out = ordered[[*KEY, "unit", "time"]].assign(value=means)
+    return out[out["value"].notna().to_numpy()].reset_index(drop=True)

@@ -1,8 +1,8 @@
 """All the judgement of a time range, on the database: one call for the API, map and CLI.
 
 Reads the observations (one ``COPY`` to CSV, the fastest way out of PostgreSQL), averages them,
-and returns the exceedance events, the daily AQI, the water classes and the station status as
-plain frames.
+and returns the exceedance events, the daily and hourly AQI, the water classes and the station
+status as plain frames.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 import sqlalchemy as sa
 
-from analytics.quality.aqi import daily_aqi, read_breakpoints
+from analytics.quality.aqi import daily_aqi, hourly_aqi, read_breakpoints
 from analytics.quality.averaging import (
     annual_means,
     daily_max_8h,
@@ -47,6 +47,7 @@ class Judgement:
     daily_aqi: pd.DataFrame
     water_classes: pd.DataFrame
     status: pd.DataFrame
+    hourly_aqi: pd.DataFrame
 
 
 def read_observations(
@@ -116,7 +117,7 @@ def judge(
     standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
     offline_after: Mapping[str, pd.Timedelta] | None = None,
 ) -> Judgement:
-    """Exceedances, daily AQI, water classes and station status for ``[start, end)``.
+    """Exceedances, daily and hourly AQI, water classes and station status for ``[start, end)``.
 
     ``as_of`` is the time the status is for (default ``end``); ``offline_after`` maps station
     types to the time without data after which they are offline, over
@@ -139,7 +140,10 @@ def judge(
         "max_8h": series["8h"],
     }
     aqi_input = {k: v[v["station_code"].isin(air)] for k, v in aqi_input.items()}
-    aqi = daily_aqi(aqi_input, read_breakpoints())
+    breakpoints = read_breakpoints()
+    aqi = daily_aqi(aqi_input, breakpoints)
+    hourly_air = series["1h"][series["1h"]["station_code"].isin(air)]
+    hourly = hourly_aqi(hourly_air, breakpoints, zone)
     water_codes = set(stations.loc[stations["type"] == "surface_water", "code"])
     samples = series["sample"]
     classes = water_classes(samples[samples["station_code"].isin(water_codes)], limits, zone)
@@ -151,4 +155,4 @@ def judge(
     status = station_status(
         stations, latest, events, as_of if as_of is not None else end, thresholds
     )
-    return Judgement(events, aqi, classes, status)
+    return Judgement(events, aqi, classes, status, hourly)

@@ -45,8 +45,10 @@ STATUS_TITLES = {
 def reporting_intervals(observations: pd.DataFrame) -> pd.Series:
     """Per station code, the median time between its distinct observation times (stations
     with fewer than two times are left out)."""
-    times = observations[["station_code", "time"]].drop_duplicates().sort_values(
-        ["station_code", "time"]
+    times = (
+        observations[["station_code", "time"]]
+        .drop_duplicates()
+        .sort_values(["station_code", "time"])
     )
     gaps = times["time"].diff()
     gaps[times["station_code"].ne(times["station_code"].shift())] = pd.NaT

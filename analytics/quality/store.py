@@ -1,6 +1,7 @@
 """Store a judgement where the API and the map read it: the ``exceedances`` layer, and the
-derived status fields of ``stations`` (status, exceeding parameters, latest time, and the latest
-values with their units and limits, as a line a person reads in a popup).
+derived status fields of ``stations`` (status, exceeding parameters, latest time, the latest
+values with their units and limits as a line a person reads in a popup, and for air stations
+the latest hourly AQI with its hour and primary pollutant).
 
 Re-judging a window replaces that window's events, so a changed limit or corrected data never
 leaves a stale event behind; the upsert of the rest goes through the ETL's own COPY path.
@@ -118,6 +119,32 @@ def _latest_values(connection: sa.Connection) -> dict[str, str]:
     return {code: "；".join(items) for code, items in lines.items()}
 
 
+NO_AQI: dict[str, object] = {"aqi": None, "aqi_time": None, "primary_pollutant": None}
+
+
+def pollutant_names(codes: str) -> str:
+    """``a34004,a05024`` → ``细颗粒物（PM2.5）、臭氧（O₃）``; empty stays empty."""
+    names = [
+        f"{BY_CODE[c].zh}（{BY_CODE[c].en}）" if c in BY_CODE else c for c in codes.split(",") if c
+    ]
+    return "、".join(names)
+
+
+def latest_aqi(hourly: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """Per station, its latest hourly AQI, the hour, and the primary pollutant(s) by name."""
+    if hourly.empty:
+        return {}
+    latest = hourly.sort_values("time").groupby("station_code").tail(1)
+    return {
+        row.station_code: {
+            "aqi": int(row.aqi),
+            "aqi_time": row.time.to_pydatetime(),
+            "primary_pollutant": pollutant_names(row.primary) or None,
+        }
+        for row in latest.itertuples(index=False)
+    }
+
+
 def _event_rows(events: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
     layer = get_layer("exceedances")
     known = events[events["station_code"].isin(stations.index)]
@@ -153,6 +180,7 @@ def store_judgement(
         values = _event_rows(judgement.events, stations)
         stored_events = sum(upsert(connection, layer, values)) if not values.empty else 0
         latest = _latest_values(connection)
+        aqi = latest_aqi(judgement.hourly_aqi)
         status = judgement.status
         updates = [
             {
@@ -164,6 +192,7 @@ def store_judgement(
                 else row.latest_time.to_pydatetime(),
                 "exceeding": row.exceeding_parameters or None,
                 "latest_values": latest.get(row.station_code),
+                **aqi.get(row.station_code, NO_AQI),
             }
             for row in status.itertuples(index=False)
         ]
@@ -172,7 +201,8 @@ def store_judgement(
                 sa.text(
                     "UPDATE stations SET status = :status, status_time = :status_time, "
                     "latest_time = :latest_time, exceeding_parameters = :exceeding, "
-                    "latest_values = :latest_values WHERE code = :code"
+                    "latest_values = :latest_values, aqi = :aqi, aqi_time = :aqi_time, "
+                    "primary_pollutant = :primary_pollutant WHERE code = :code"
                 ),
                 updates,
             )

@@ -3,7 +3,8 @@
 Per parameter the class is the best class k (I = 1 ... V = 5) whose limits the value meets
 (``value <= limit``, for DO ``value >= limit``, for pH both bounds: 6 <= value <= 9); worse
 than class V is 劣V (6). A sample's class is its worst parameter's (GB 3838-2002 5.x,
-single-factor evaluation), and that parameter is named. Limits are those in force on the sample's local date.
+single-factor evaluation), and that parameter is named. Limits are those in force on the
+sample's local date.
 """
 
 from __future__ import annotations

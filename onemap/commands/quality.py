@@ -1,5 +1,5 @@
 """``onemap quality``: judge a time range against the standards — exceedance events with the
-trace each calls for, the daily AQI, water classes and station status — as tables."""
+trace each calls for, the daily and hourly AQI, water classes and station status — as tables."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def offline_after_option(text: str | None) -> dict[str, pd.Timedelta]:
         kind, sep, duration = (part.strip() for part in item.partition("="))
         if not sep or kind.casefold() not in types:
             raise click.BadParameter(
-                f"{item.strip()!r}：应为 站点类型=时长 / expected TYPE=DURATION, TYPE one of {known}",
+                f"{item.strip()!r}：应为 站点类型=时长 / expected TYPE=DURATION, "
+                f"TYPE one of {known}",
                 param_hint="--offline-after",
             )
         try:  # a bare number would be nanoseconds: a unit is required
@@ -64,8 +65,8 @@ def offline_after_option(text: str | None) -> dict[str, pd.Timedelta]:
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="写出 events.csv, daily_aqi.csv, water_classes.csv, status.csv 的目录 / "
-    "directory for the four CSV tables; default: print a summary only.",
+    help="写出 events.csv, daily_aqi.csv, hourly_aqi.csv, water_classes.csv, status.csv 的目录 / "
+    "directory for the five CSV tables; default: print a summary only.",
 )
 @click.option(
     "--store",
@@ -107,6 +108,14 @@ def quality(
         for (station, parameter), n in counts.head(10).items():
             click.echo(f"  {station:<8} {parameter:<8} {n:>5}")
     click.echo(f"日AQI / daily AQI rows: {len(result.daily_aqi)}")
+    click.echo(f"小时AQI / hourly AQI rows: {len(result.hourly_aqi)}")
+    if not result.hourly_aqi.empty:
+        latest = result.hourly_aqi.sort_values("time").groupby("station_code").tail(1)
+        for row in latest.sort_values("station_code").itertuples(index=False):
+            click.echo(
+                f"  {row.station_code:<8} {row.time:%Y-%m-%d %H:%M} AQI {row.aqi:>4.0f}"
+                f"  {row.primary or '-'}"
+            )
     click.echo(f"水质类别 / water-class rows: {len(result.water_classes)}")
     status_counts = result.status["status"].value_counts().to_dict()
     click.echo(f"站点状态 / station status: {status_counts}")
@@ -127,6 +136,7 @@ def quality(
         for name, frame in (
             ("events", events),
             ("daily_aqi", result.daily_aqi),
+            ("hourly_aqi", result.hourly_aqi),
             ("water_classes", result.water_classes),
             ("status", result.status),
         ):

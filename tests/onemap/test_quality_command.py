@@ -57,7 +57,13 @@ def test_an_so2_hour_above_the_limit_is_an_event_with_a_trace(
     assert event["trace_process"] == "wind-sector-trace"
     inputs = json.loads(event["trace_inputs"])
     assert inputs["receptor"] == "station:AQ-01" and inputs["pollutant"] == "a21026"
-    assert {"daily_aqi.csv", "water_classes.csv", "status.csv"} <= {p.name for p in out.iterdir()}
+    assert {"daily_aqi.csv", "hourly_aqi.csv", "water_classes.csv", "status.csv"} <= {
+        p.name for p in out.iterdir()
+    }
+    hourly = pd.read_csv(out / "hourly_aqi.csv", encoding="utf-8-sig")
+    # SO₂ 1 h 620 (2012): 50/150·120 + 100 = 140; 20: 50/150·20 = 6.7 → 7.
+    assert hourly["aqi"].tolist() == [7] * 5 + [140] + [7] * 18
+    assert "AQ-01    2025-03-01 23:00 AQI    7  -" in result.output
 
     # --store: the event is in the exceedances layer at the station, the status on the station
     with engine.connect() as conn:
@@ -68,11 +74,17 @@ def test_an_so2_hour_above_the_limit_is_an_event_with_a_trace(
             )
         ).all()
         status = conn.execute(
-            sa.text("SELECT status, latest_values FROM stations WHERE code = 'AQ-01'")
+            sa.text(
+                "SELECT status, latest_values, aqi, aqi_time, primary_pollutant FROM stations "
+                "WHERE code = 'AQ-01'"
+            )
         ).one()
     assert stored == [(620.0, "wind-sector-trace", True)], result.output
     assert status.status == "normal"  # the event ended at 05:00; the latest hour, 23:00, is fine
     assert status.latest_values == "二氧化硫 20 μg/m³（小时限值 500 μg/m³）"
+    # the latest hour's AQI: 7, no primary pollutant at AQI ≤ 50
+    assert (status.aqi, status.primary_pollutant) == (7, None)
+    assert status.aqi_time == pd.Timestamp("2025-03-01T23:00+08:00")
 
 
 def test_a_window_without_zone_is_refused(db_url: str) -> None:
@@ -106,8 +118,7 @@ def _water_station_with_samples(tmp_path: Path, engine: sa.Engine) -> None:
 def _judge_and_store(db_url: str, *extra: str) -> Result:
     result = CliRunner().invoke(
         quality,
-        ["--start", "2025-03-01T00:00+08:00", "--end", "2025-03-01T16:00+08:00", "--store"]
-        + list(extra),
+        ["--start", "2025-03-01T00:00+08:00", "--end", "2025-03-01T16:00+08:00", "--store", *extra],
         env={ENV_URL: db_url},
     )
     engine_for(normalise_url(db_url)).dispose()

@@ -40,7 +40,9 @@ def upgrade() -> None:
     )
     op.add_column(
         "stations",
-        sa.Column("aqi", sa.Integer(), nullable=True, comment="空气质量指数（小时） / AQI (hourly)"),
+        sa.Column(
+            "aqi", sa.Integer(), nullable=True, comment="空气质量指数（小时） / AQI (hourly)"
+        ),
     )
     op.add_column(
         "stations",
@@ -54,7 +56,10 @@ def upgrade() -> None:
     op.add_column(
         "stations",
         sa.Column(
-            "primary_pollutant", sa.Text(), nullable=True, comment="首要污染物 / Primary pollutant(s)"
+            "primary_pollutant",
+            sa.Text(),
+            nullable=True,
+            comment="首要污染物 / Primary pollutant(s)",
         ),
     )
 
