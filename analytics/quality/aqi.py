@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analytics.quality.averaging import MIN_HOURS_PER_8H, MIN_HOURS_PER_DAY, moving_means
-from analytics.quality.limits import unit_factor
+from analytics.quality.limits import unit_factors
 
 DEFAULT_BREAKPOINTS = Path(__file__).resolve().parents[2] / "data" / "standards" / "hj633_iaqi.csv"
 TOP_IAQI = 500
@@ -202,37 +202,44 @@ def _iaqi_columns(
     items: tuple[tuple[str, str, str], ...],
     key: list[str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One ``iaqi_<code>_<period>`` column per item, indexed by ``key``; and the concentrations
-    (in the table's unit) under the same names. Each row is rated by the edition in force on
-    its ``date`` (naive local)."""
-    iaqis: list[pd.Series] = []
-    concentrations: list[pd.Series] = []
+    """One ``iaqi_<code>_<period>`` column per item (in ``items`` order), indexed by ``key``;
+    and the concentrations (in the table's unit) under the same names. Each row is rated by
+    the edition in force on its ``date`` (naive local)."""
+    parts: list[pd.DataFrame] = []
+    order: list[str] = []
     for parameter, period, name in items:
         frame = series.get(name)
-        rows = frame[frame["parameter"] == parameter] if frame is not None else None
+        rows = frame[(frame["parameter"] == parameter).to_numpy()] if frame is not None else None
         if rows is None or rows.empty:
             continue
-        editions = edition_on(breakpoints, rows["date"])
+        editions = edition_on(breakpoints, rows["date"]).to_numpy()
         out = np.full(len(rows), np.nan)
         used = np.full(len(rows), np.nan)
-        for edition in editions.unique():
+        values = rows["value"].to_numpy(dtype=float)
+        for edition in pd.unique(editions):
             if not edition:
                 continue
-            mask = (editions == edition).to_numpy()
+            mask = editions == edition
             table_unit = breakpoints.loc[
                 (breakpoints["edition"] == edition) & (breakpoints["parameter"] == parameter),
                 "unit",
             ].iloc[0]
-            factors = rows.loc[mask, "unit"].map(lambda u, t=table_unit: unit_factor(u, t))
-            used[mask] = rows.loc[mask, "value"].to_numpy() * factors.to_numpy(dtype=float)
+            units = rows["unit"].to_numpy()[mask]
+            factors = unit_factors(units, np.full(len(units), table_unit, dtype=object))
+            used[mask] = values[mask] * factors
             out[mask] = iaqi(breakpoints, edition, parameter, period, used[mask])
-        index = pd.MultiIndex.from_frame(rows[key])
         column = f"iaqi_{parameter}_{period}"
-        iaqis.append(pd.Series(out, index=index, name=column))
-        concentrations.append(pd.Series(used, index=index, name=column))
-    if not iaqis:
+        order.append(column)
+        part = {k: rows[k].array for k in key}  # .array keeps tz-aware times typed
+        parts.append(pd.DataFrame({**part, "item": column, "iaqi": out, "concentration": used}))
+    if not parts:
         return pd.DataFrame(), pd.DataFrame()
-    return pd.concat(iaqis, axis=1), pd.concat(concentrations, axis=1)
+    # One reshape of the long rows, far cheaper than aligning a Series per item.
+    wide = pd.concat(parts, ignore_index=True).set_index([*key, "item"]).unstack("item")
+    return (
+        wide["iaqi"].reindex(columns=order).rename_axis(columns=None),
+        wide["concentration"].reindex(columns=order).rename_axis(columns=None),
+    )
 
 
 def _aqi_of(table: pd.DataFrame) -> tuple[npt.NDArray[np.float64], list[str]]:
@@ -243,7 +250,14 @@ def _aqi_of(table: pd.DataFrame) -> tuple[npt.NDArray[np.float64], list[str]]:
     aqi[aqi < 0] = np.nan
     names = np.array([c.removeprefix("iaqi_").split("_")[0] for c in table.columns])
     is_max = (items == aqi[:, None]) & (aqi[:, None] > 50)
-    return aqi, [",".join(dict.fromkeys(names[row])) for row in is_max]
+    # Name each distinct pattern of maxima once (a year has a handful, not one per row): a
+    # pattern is the bit mask of its items.
+    masks = is_max.astype(np.int64) @ (np.int64(1) << np.arange(len(names), dtype=np.int64))
+    patterns, inverse = np.unique(masks, return_inverse=True)
+    text = [
+        ",".join(dict.fromkeys(names[(int(m) >> np.arange(len(names))) & 1 == 1])) for m in patterns
+    ]
+    return aqi, [text[k] for k in inverse]
 
 
 def daily_aqi(

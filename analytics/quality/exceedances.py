@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.quality.limits import DEFAULT_STANDARDS, limits_by_date, unit_factor
+from analytics.quality.limits import DEFAULT_STANDARDS, limits_by_date, unit_factors
 
 EVENT_COLUMNS = [
     "station_code",
@@ -79,17 +79,7 @@ def judged_values(
     if not parts:
         return pd.DataFrame()
     judged = pd.concat(parts, ignore_index=True)
-    # dropna=False: a dimensionless value (pH) has no unit, and must keep its own pair.
-    by_units = judged.groupby(["unit", "limit_unit"], sort=False, dropna=False)
-    pairs = by_units.ngroup().to_numpy()
-    first_of_pair = by_units.head(1)
-    pair_factor = np.array(
-        [
-            unit_factor(u, lu)
-            for u, lu in zip(first_of_pair["unit"], first_of_pair["limit_unit"], strict=True)
-        ]
-    )
-    factor = pair_factor[pairs]
+    factor = unit_factors(judged["unit"], judged["limit_unit"])
     value = judged["value"].to_numpy(dtype=float) * factor
     limit = judged["limit_value"].to_numpy(dtype=float)
     lower = judged["bound"].to_numpy() == "lower"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import sqlalchemy as sa
 
@@ -70,6 +71,19 @@ def unit_factor(from_unit: object, to_unit: object) -> float:
     if source == target:
         return 1.0
     return UNIT_FACTORS.get((source, target), float("nan"))
+
+
+def unit_factors(units: npt.ArrayLike, limit_units: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """:func:`unit_factor` element-wise, computed once per distinct pair of units."""
+    unit_codes, unit_values = pd.factorize(np.asarray(units, dtype=object), use_na_sentinel=False)
+    limit_codes, limit_values = pd.factorize(
+        np.asarray(limit_units, dtype=object), use_na_sentinel=False
+    )
+    table = np.array(
+        [[unit_factor(u, lu) for lu in limit_values] for u in unit_values], dtype=float
+    ).reshape(len(unit_values), len(limit_values))
+    factors: npt.NDArray[np.float64] = table[unit_codes, limit_codes]
+    return factors
 
 
 def read_limits(connection: sa.Connection) -> pd.DataFrame:
