@@ -278,7 +278,7 @@ def daily_aqi(
         return pd.DataFrame(columns=["station_code", "date", "edition", "aqi", "primary"])
     aqi, primary = _aqi_of(table)
     result = table.reset_index()
-    result.insert(2, "aqi", aqi)
+    result.insert(2, "aqi", pd.array(aqi, dtype="Int64"))  # IAQIs are whole numbers
     result.insert(3, "primary", primary)
     result.insert(2, "edition", edition_on(breakpoints, result["date"]).to_numpy())
     return result
@@ -325,7 +325,7 @@ def hourly_aqi(hourly: pd.DataFrame, breakpoints: pd.DataFrame, zone: str) -> pd
     aqi, primary = _aqi_of(table)
     result = table.reset_index()
     dates = result.pop("date")
-    result.insert(2, "aqi", aqi)
+    result.insert(2, "aqi", pd.array(aqi, dtype="Int64"))  # IAQIs are whole numbers
     result.insert(3, "primary", primary)
     result.insert(2, "edition", edition_on(breakpoints, dates).to_numpy())
     return result[result["aqi"].notna().to_numpy()].reset_index(drop=True)
