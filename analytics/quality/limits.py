@@ -141,9 +141,13 @@ def limit_for(
     parameter: str,
     period: str,
     on: dt.date,
+    bound: str | None = None,
 ) -> pd.Series | None:
-    """The one limit row in force on ``on``; ``None`` when there is none."""
+    """The one limit row in force on ``on``; ``None`` when there is none. A range (pH 6-9) has
+    a row per bound: pass ``bound`` ("lower" or "upper") to choose one."""
     when = pd.Timestamp(on)
+    if bound is not None:
+        limits = limits[limits["bound"] == bound]
     rows = limits[
         (limits["standard"] == standard)
         & (limits["quality_class"] == quality_class)
