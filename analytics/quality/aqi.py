@@ -284,6 +284,39 @@ def daily_aqi(
     return result
 
 
+def _hourly_concentrations(hourly: pd.DataFrame, breakpoints: pd.DataFrame) -> pd.DataFrame:
+    """The hourly AQI's inputs in the tables' units, one column per (series, parameter) of
+    :data:`HOURLY_ITEMS`, indexed by station_code and time: the 1 h means and the moving
+    means ending at each hour that has a 1 h mean."""
+    parameters = sorted({parameter for parameter, _, _ in HOURLY_ITEMS})
+    rows = hourly[hourly["parameter"].isin(parameters).to_numpy()]
+    if rows.empty:
+        return pd.DataFrame()
+    # Both editions' tables share each pollutant's unit (CO in mg/m³, the rest in μg/m³).
+    table_units = breakpoints.drop_duplicates("parameter").set_index("parameter")["unit"]
+    factors = unit_factors(rows["unit"], rows["parameter"].map(table_units))
+    long = pd.DataFrame(
+        {
+            "station_code": rows["station_code"].array,
+            "parameter": rows["parameter"].array,
+            "unit": rows["parameter"].map(table_units).array,
+            "time": rows["time"].array,  # .array keeps tz-aware times typed
+            "value": rows["value"].to_numpy(dtype=float) * factors,
+        }
+    )
+    wide = long.set_index(["station_code", "time", "parameter"])["value"].unstack("parameter")
+    columns = {("hourly", str(parameter)): wide[parameter] for parameter in wide.columns}
+    for name, parameter, hours, min_hours in (
+        ("moving_8h", "a05024", 8, MIN_HOURS_PER_8H),
+        ("moving_24h", "a21026", 24, MIN_HOURS_PER_DAY),
+    ):
+        means = moving_means(long[(long["parameter"] == parameter).to_numpy()], hours, min_hours)
+        if not means.empty:
+            by_hour = means.set_index(["station_code", "time"])["value"]
+            columns[(name, parameter)] = by_hour.reindex(wide.index)
+    return pd.DataFrame(columns, index=wide.index)
+
+
 def hourly_aqi(hourly: pd.DataFrame, breakpoints: pd.DataFrame, zone: str) -> pd.DataFrame:
     """The real-time (hourly) AQI per station and hour, items :data:`HOURLY_ITEMS`.
 
@@ -296,36 +329,36 @@ def hourly_aqi(hourly: pd.DataFrame, breakpoints: pd.DataFrame, zone: str) -> pd
     Returns station_code, time, edition, aqi, primary and one ``iaqi_<code>_<period>`` column
     per item rated.
     """
-    series = {
-        "hourly": hourly,
-        "moving_8h": moving_means(hourly[hourly["parameter"] == "a05024"], 8, MIN_HOURS_PER_8H),
-        "moving_24h": moving_means(hourly[hourly["parameter"] == "a21026"], 24, MIN_HOURS_PER_DAY),
-    }
-    dated = {
-        name: frame.assign(
-            date=frame["time"].dt.tz_convert(zone).dt.tz_localize(None).dt.floor("D")
-        )
-        for name, frame in series.items()
-    }
-    table, concentration = _iaqi_columns(
-        dated, breakpoints, HOURLY_ITEMS, ["station_code", "time", "date"]
-    )
-    if table.empty:
+    wide = _hourly_concentrations(hourly, breakpoints)
+    if wide.empty:
         return pd.DataFrame(columns=["station_code", "time", "edition", "aqi", "primary"])
+    times = wide.index.get_level_values("time")
+    dates = pd.Series(times.tz_convert(zone).tz_localize(None).floor("D"))
+    editions = edition_on(breakpoints, dates).to_numpy()
+    iaqis: dict[str, npt.NDArray[np.float64]] = {}
+    for parameter, period, name in HOURLY_ITEMS:
+        if (name, parameter) not in wide:
+            continue
+        concentration = wide[(name, parameter)].to_numpy(dtype=float)
+        out = np.full(len(wide), np.nan)
+        for edition in pd.unique(editions):
+            mask = editions == edition
+            if edition:
+                out[mask] = iaqi(breakpoints, edition, parameter, period, concentration[mask])
+        iaqis[f"iaqi_{parameter}_{period}"] = out
     for (parameter, period), (fallback_period, _) in HOURLY_FALLBACK.items():
         rated, fallback = f"iaqi_{parameter}_{period}", f"iaqi_{parameter}_{fallback_period}"
-        if fallback not in table:
-            continue
-        if rated in table:
-            unrated = table[rated].isna() & concentration[rated].notna()
-        else:
-            unrated = pd.Series(False, index=table.index)
-        table[fallback] = table[fallback].where(unrated)
-    table = table.dropna(axis=1, how="all")
+        if fallback in iaqis:
+            # only where the 1 h value exists and its table leaves it unrated
+            unrated = np.zeros(len(wide), dtype=bool)
+            if rated in iaqis:
+                measured = ~np.isnan(wide[("hourly", parameter)].to_numpy(dtype=float))
+                unrated = np.isnan(iaqis[rated]) & measured
+            iaqis[fallback] = np.where(unrated, iaqis[fallback], np.nan)
+    table = pd.DataFrame(iaqis, index=wide.index).dropna(axis=1, how="all")
     aqi, primary = _aqi_of(table)
     result = table.reset_index()
-    dates = result.pop("date")
     result.insert(2, "aqi", pd.array(aqi, dtype="Int64"))  # IAQIs are whole numbers
     result.insert(3, "primary", primary)
-    result.insert(2, "edition", edition_on(breakpoints, dates).to_numpy())
+    result.insert(2, "edition", editions)
     return result[result["aqi"].notna().to_numpy()].reset_index(drop=True)
