@@ -70,12 +70,14 @@ def judged_values(
     )
     parts = []
     for period, frame in series.items():
-        if frame.empty:
-            continue
-        values = frame.merge(applies, on="station_code").assign(period=period)
-        parts.append(
-            limits_by_date(values, limits, on=["standard", "quality_class", "parameter", "period"])
+        # The limit rows each station's parameter is judged by, then one merge of the values
+        # with them (rows of parameters without a limit for the period drop out here).
+        candidates = applies.merge(
+            limits[(limits["period"] == period).to_numpy()], on=["standard", "quality_class"]
         )
+        if frame.empty or candidates.empty:
+            continue
+        parts.append(limits_by_date(frame, candidates, on=["station_code", "parameter"]))
     if not parts:
         return pd.DataFrame()
     judged = pd.concat(parts, ignore_index=True)
