@@ -23,8 +23,16 @@ KEY = ["station_code", "parameter"]
 
 def valid(observations: pd.DataFrame) -> pd.DataFrame:
     """The rows with a value and a normal (or no) data flag."""
-    ok = observations["value"].notna() & observations["flag"].fillna("N").eq("N")
+    flag = observations["flag"]
+    ok = observations["value"].notna() & (flag.isna() | flag.eq("N"))
     return observations[ok.to_numpy()]
+
+
+def _no_unit_as_empty(units: pd.Series) -> pd.Series:
+    """Units with a missing one as ``""`` (dimensionless); categories kept."""
+    if isinstance(units.dtype, pd.CategoricalDtype) and "" not in units.cat.categories:
+        units = units.cat.add_categories("")
+    return units.fillna("")
 
 
 def hourly_means(observations: pd.DataFrame, zone: str) -> pd.DataFrame:
@@ -37,9 +45,9 @@ def hourly_means(observations: pd.DataFrame, zone: str) -> pd.DataFrame:
     local = data["time"].dt.tz_convert(zone).dt.floor("h")
     frame = pd.DataFrame(
         {
-            "station_code": data["station_code"].to_numpy(),
-            "parameter": data["parameter"].to_numpy(),
-            "unit": data["unit"].fillna("").to_numpy(),
+            "station_code": data["station_code"].array,  # categories stay categories
+            "parameter": data["parameter"].array,
+            "unit": _no_unit_as_empty(data["unit"]).array,
             "time": local.array,
             "value": data["value"].to_numpy(dtype=float),
         }

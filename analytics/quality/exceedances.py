@@ -77,6 +77,10 @@ def judged_values(
         )
         if frame.empty or candidates.empty:
             continue
+        for column in ("station_code", "parameter"):  # merge on the values' categories' codes
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                known = candidates[column].isin(frame[column].cat.categories).to_numpy()
+                candidates = candidates[known].astype({column: frame[column].dtype})
         parts.append(limits_by_date(frame, candidates, on=["station_code", "parameter"]))
     if not parts:
         return pd.DataFrame()

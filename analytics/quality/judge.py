@@ -78,6 +78,10 @@ def read_observations(
         na_values={"value": [""], "flag": [""], "unit": [""]},
     )
     frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
+    # A year is 10⁵-10⁶ rows of a few dozen codes: as categories they are hashed once here,
+    # not again by every grouping and merge of the judgement.
+    for column in ("station_code", "parameter", "unit", "flag"):
+        frame[column] = frame[column].astype("category")
     return frame
 
 
