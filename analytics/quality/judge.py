@@ -26,12 +26,7 @@ from analytics.quality.averaging import (
 )
 from analytics.quality.exceedances import exceedance_events, judged_values
 from analytics.quality.limits import DEFAULT_STANDARDS, read_limits
-from analytics.quality.status import (
-    OFFLINE_AFTER,
-    offline_thresholds,
-    reporting_intervals,
-    station_status,
-)
+from analytics.quality.status import offline_thresholds, station_status
 from analytics.quality.water import water_classes
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -152,10 +147,7 @@ def judge(
     samples = series["sample"]
     classes = water_classes(samples[samples["station_code"].isin(water_codes)], limits, zone)
     latest = observations.groupby("station_code")["time"].max().rename("latest_time").reset_index()
-    by_type = {**OFFLINE_AFTER, **(offline_after or {})}
-    undeclared = set(stations.loc[~stations["type"].isin(list(by_type)), "code"])
-    intervals = reporting_intervals(observations[observations["station_code"].isin(undeclared)])
-    thresholds = offline_thresholds(stations, intervals, offline_after)
+    thresholds = offline_thresholds(stations, observations, offline_after)
     status = station_status(
         stations, latest, events, as_of if as_of is not None else end, thresholds
     )

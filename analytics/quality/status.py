@@ -57,16 +57,19 @@ def reporting_intervals(observations: pd.DataFrame) -> pd.Series:
 
 def offline_thresholds(
     stations: pd.DataFrame,
-    intervals: pd.Series | None = None,
+    observations: pd.DataFrame | None = None,
     overrides: Mapping[str, pd.Timedelta] | None = None,
 ) -> pd.Series:
     """Per station code, its offline threshold: the type's in ``overrides``, else in
-    :data:`OFFLINE_AFTER`, else three of the station's own ``intervals``, else the default."""
+    :data:`OFFLINE_AFTER`, else three of the station's median interval in ``observations``
+    (station_code, time), else the default."""
     by_type = {**OFFLINE_AFTER, **(overrides or {})}
     kinds = stations["type"] if "type" in stations else pd.Series(None, index=stations.index)
-    derived = (intervals if intervals is not None else pd.Series(dtype="timedelta64[ns]")) * (
-        MISSED_CYCLES
-    )
+    derived = pd.Series(dtype="timedelta64[ns]")
+    if observations is not None:
+        undeclared = stations.loc[~kinds.isin(list(by_type)).to_numpy(), "code"]
+        own = observations[observations["station_code"].isin(undeclared).to_numpy()]
+        derived = reporting_intervals(own) * MISSED_CYCLES
     values = [
         by_type.get(str(kind), derived.get(code, DEFAULT_OFFLINE_AFTER))
         for code, kind in zip(stations["code"], kinds, strict=True)

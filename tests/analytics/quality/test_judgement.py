@@ -211,7 +211,7 @@ def test_undeclared_types_use_their_own_interval_and_overrides_win() -> None:
     stations = pd.DataFrame(
         {"code": ["G", "N", "W"], "type": ["groundwater", "noise", "surface_water"]}
     )
-    thresholds = offline_thresholds(stations, intervals, {"surface_water": pd.Timedelta("6h")})
+    thresholds = offline_thresholds(stations, obs, {"surface_water": pd.Timedelta("6h")})
     assert thresholds.to_dict() == {
         "G": pd.Timedelta(days=30),
         "N": pd.Timedelta(hours=3),  # no data to learn from: the default
