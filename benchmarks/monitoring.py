@@ -10,7 +10,8 @@ dropped afterwards unless ``--keep``:
   acknowledgements come back in a window of 10 packets in flight. Measured: packets/s from the
   first send to the last ack; then every stored value is read back and compared (zero loss).
 - ``onemap_bench_quality``: the demo park (stations, a year of observations) and the standards;
-  measured: exceedances + daily AQI + water classes + status for 2025 (median of ``--repeat``).
+  measured: exceedances + daily and hourly AQI + water classes + status for 2025 (median of
+  ``--repeat``).
 """
 
 from __future__ import annotations
@@ -176,6 +177,7 @@ def bench_quality(server: str, repeat: int, keep: bool) -> list[tuple[str, str]]
             ),
             ("exceedance events", f"{len(result.events):,}"),
             ("daily AQI rows", f"{len(result.daily_aqi):,}"),
+            ("hourly AQI rows", f"{len(result.hourly_aqi):,}"),
             ("water class rows", f"{len(result.water_classes):,}"),
         ]
     finally:

@@ -61,13 +61,24 @@ LAYER = Layer(
             required=True,
             aliases=("执行标准限值", "浓度限值"),
         ),
-        Field("unit", T.TEXT, "单位", "Unit", required=True),
+        # No unit for a dimensionless limit (pH): loads store 无量纲 as none, as for observations.
+        Field("unit", T.TEXT, "单位", "Unit"),
         Field("valid_from", T.DATE, "生效日期", "Valid from", required=True),
         Field("valid_to", T.DATE, "失效日期", "Valid to"),
         Field("clause", T.TEXT, "出处条款", "Source clause", aliases=("条款",)),
         Field("confirmed", T.BOOLEAN, "已核实", "Confirmed against the text"),
     ),
-    natural_key=("standard", "edition", "parameter", "quality_class", "period", "valid_from"),
+    # ``bound`` is part of the key: pH 6-9 (GB 3838-2002 Table 1 item 2) is a lower and an upper
+    # limit of the same parameter, class and period.
+    natural_key=(
+        "standard",
+        "edition",
+        "parameter",
+        "quality_class",
+        "period",
+        "bound",
+        "valid_from",
+    ),
     access=Access.PUBLIC,
     source="GB 3095, GB 3838, HJ 633",
 )

@@ -90,6 +90,16 @@ LAYER = Layer(
         Field("latest_time", T.TIMESTAMPTZ, "最新数据时间", "Latest data", derived=True),
         Field("exceeding_parameters", T.TEXT, "超标因子", "Exceeding parameters", derived=True),
         Field("latest_values", T.TEXT, "最新监测值", "Latest values", derived=True),
+        # Air stations: the latest real-time (hourly) AQI per HJ 633 and its primary pollutant(s).
+        Field("aqi", T.INTEGER, "空气质量指数（小时）", "AQI (hourly)", derived=True),
+        Field("aqi_time", T.TIMESTAMPTZ, "AQI时间", "AQI hour", derived=True),
+        Field(
+            "primary_pollutant",
+            T.TEXT,
+            "首要污染物",
+            "Primary pollutant(s)",
+            derived=True,
+        ),
     ),
     natural_key=("code",),
     style=Style(
@@ -109,6 +119,9 @@ LAYER = Layer(
         "type",
         "status",
         "exceeding_parameters",
+        "aqi",
+        "primary_pollutant",
+        "aqi_time",
         "latest_values",
         "latest_time",
         "level",

@@ -23,8 +23,16 @@ KEY = ["station_code", "parameter"]
 
 def valid(observations: pd.DataFrame) -> pd.DataFrame:
     """The rows with a value and a normal (or no) data flag."""
-    ok = observations["value"].notna() & observations["flag"].fillna("N").eq("N")
+    flag = observations["flag"]
+    ok = observations["value"].notna() & (flag.isna() | flag.eq("N"))
     return observations[ok.to_numpy()]
+
+
+def _no_unit_as_empty(units: pd.Series) -> pd.Series:
+    """Units with a missing one as ``""`` (dimensionless); categories kept."""
+    if isinstance(units.dtype, pd.CategoricalDtype) and "" not in units.cat.categories:
+        units = units.cat.add_categories("")
+    return units.fillna("")
 
 
 def hourly_means(observations: pd.DataFrame, zone: str) -> pd.DataFrame:
@@ -37,9 +45,9 @@ def hourly_means(observations: pd.DataFrame, zone: str) -> pd.DataFrame:
     local = data["time"].dt.tz_convert(zone).dt.floor("h")
     frame = pd.DataFrame(
         {
-            "station_code": data["station_code"].to_numpy(),
-            "parameter": data["parameter"].to_numpy(),
-            "unit": data["unit"].fillna("").to_numpy(),
+            "station_code": data["station_code"].array,  # categories stay categories
+            "parameter": data["parameter"].array,
+            "unit": _no_unit_as_empty(data["unit"]).array,
             "time": local.array,
             "value": data["value"].to_numpy(dtype=float),
         }
@@ -110,3 +118,23 @@ def annual_means(daily: pd.DataFrame, min_days: int = MIN_DAYS_PER_YEAR) -> pd.D
     grouped = years.groupby([*KEY, "unit", "date"], sort=True)["value"]
     out = grouped.agg(value="mean", n_days="count").reset_index()
     return out[out["n_days"] >= min_days].reset_index(drop=True)
+
+
+def moving_means(hourly: pd.DataFrame, hours: int, min_hours: int) -> pd.DataFrame:
+    """Trailing moving means of ``hours`` clock hours, stamped with their last hour.
+
+    The mean at hour t covers t-(hours-1) ... t (the real-time 8 h O₃ sliding mean of HJ 633:
+    the hour and the 7 before it), valid with at least ``min_hours`` valid hours in it; gaps
+    count as missing hours. Returns station_code, parameter, unit, time, value at every hour of
+    ``hourly`` whose window is valid.
+    """
+    if hourly.empty:
+        return hourly[[*KEY, "unit", "time", "value"]].copy()
+    ordered = hourly.sort_values([*KEY, "unit", "time"])
+    indexed = ordered.set_index(ordered["time"].dt.tz_convert("UTC").rename("utc"))
+    rolled = indexed.groupby([*KEY, "unit"], sort=False)["value"].rolling(
+        f"{hours}h", min_periods=min_hours
+    )
+    means = rolled.mean().to_numpy()
+    out = ordered[[*KEY, "unit", "time"]].assign(value=means)
+    return out[out["value"].notna().to_numpy()].reset_index(drop=True)

@@ -3,10 +3,12 @@
 Each station is judged by the standard and class of its type (:data:`.limits.DEFAULT_STANDARDS`)
 for every period that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h
 mean (O₃), annual means, or single samples. Consecutive values beyond the limit (the next hour,
-the next day, the next sample) form one event, split where the limit row changes (a new
-edition). An event has its station, parameter, period, start and end (end exclusive for
-averages; for samples the last sample's time), peak value and time, the number of values
-beyond, and the limit with its standard, edition, class, clause and ``confirmed``.
+the next day, the next sample) form one event, split where the limit row changes (a new edition). A
+parameter with a range (pH 6-9) has a lower and an upper limit row; each is judged on its own,
+so a value below 6 and one above 9 are separate events. An event has its station, parameter,
+period, start and end (end exclusive for averages; for samples the last sample's time), peak
+value and time, the number of values beyond, and the limit with its standard, edition, class,
+clause and ``confirmed``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.quality.limits import DEFAULT_STANDARDS, limits_by_date, unit_factor
+from analytics.quality.limits import DEFAULT_STANDARDS, limits_by_date, unit_factors
 
 EVENT_COLUMNS = [
     "station_code",
@@ -68,24 +70,22 @@ def judged_values(
     )
     parts = []
     for period, frame in series.items():
-        if frame.empty:
-            continue
-        values = frame.merge(applies, on="station_code").assign(period=period)
-        parts.append(
-            limits_by_date(values, limits, on=["standard", "quality_class", "parameter", "period"])
+        # The limit rows each station's parameter is judged by, then one merge of the values
+        # with them (rows of parameters without a limit for the period drop out here).
+        candidates = applies.merge(
+            limits[(limits["period"] == period).to_numpy()], on=["standard", "quality_class"]
         )
+        if frame.empty or candidates.empty:
+            continue
+        for column in ("station_code", "parameter"):  # merge on the values' categories' codes
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                known = candidates[column].isin(frame[column].cat.categories).to_numpy()
+                candidates = candidates[known].astype({column: frame[column].dtype})
+        parts.append(limits_by_date(frame, candidates, on=["station_code", "parameter"]))
     if not parts:
         return pd.DataFrame()
     judged = pd.concat(parts, ignore_index=True)
-    pairs = judged.groupby(["unit", "limit_unit"], sort=False).ngroup().to_numpy()
-    first_of_pair = judged.groupby(["unit", "limit_unit"], sort=False).head(1)
-    pair_factor = np.array(
-        [
-            unit_factor(u, lu)
-            for u, lu in zip(first_of_pair["unit"], first_of_pair["limit_unit"], strict=True)
-        ]
-    )
-    factor = pair_factor[pairs]
+    factor = unit_factors(judged["unit"], judged["limit_unit"])
     value = judged["value"].to_numpy(dtype=float) * factor
     limit = judged["limit_value"].to_numpy(dtype=float)
     lower = judged["bound"].to_numpy() == "lower"
@@ -105,6 +105,7 @@ def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
         "standard",
         "edition",
         "quality_class",
+        "bound",
         "valid_from",
     ]
     group = judged.groupby(key, sort=False).ngroup().to_numpy()

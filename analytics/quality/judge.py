@@ -1,8 +1,8 @@
 """All the judgement of a time range, on the database: one call for the API, map and CLI.
 
 Reads the observations (one ``COPY`` to CSV, the fastest way out of PostgreSQL), averages them,
-and returns the exceedance events, the daily AQI, the water classes and the station status as
-plain frames.
+and returns the exceedance events, the daily and hourly AQI, the water classes and the station
+status as plain frames.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 import sqlalchemy as sa
 
-from analytics.quality.aqi import daily_aqi, read_breakpoints
+from analytics.quality.aqi import daily_aqi, hourly_aqi, read_breakpoints
 from analytics.quality.averaging import (
     annual_means,
     daily_max_8h,
@@ -26,7 +26,7 @@ from analytics.quality.averaging import (
 )
 from analytics.quality.exceedances import exceedance_events, judged_values
 from analytics.quality.limits import DEFAULT_STANDARDS, read_limits
-from analytics.quality.status import DEFAULT_OFFLINE_AFTER, station_status
+from analytics.quality.status import offline_thresholds, station_status
 from analytics.quality.water import water_classes
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -42,6 +42,7 @@ class Judgement:
     daily_aqi: pd.DataFrame
     water_classes: pd.DataFrame
     status: pd.DataFrame
+    hourly_aqi: pd.DataFrame
 
 
 def read_observations(
@@ -72,6 +73,10 @@ def read_observations(
         na_values={"value": [""], "flag": [""], "unit": [""]},
     )
     frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
+    # A year is 10⁵-10⁶ rows of a few dozen codes: as categories they are hashed once here,
+    # not again by every grouping and merge of the judgement.
+    for column in ("station_code", "parameter", "unit", "flag"):
+        frame[column] = frame[column].astype("category")
     return frame
 
 
@@ -109,11 +114,13 @@ def judge(
     as_of: pd.Timestamp | None = None,
     zone: str = DEFAULT_ZONE,
     standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
-    offline_after: pd.Timedelta = DEFAULT_OFFLINE_AFTER,
+    offline_after: Mapping[str, pd.Timedelta] | None = None,
 ) -> Judgement:
-    """Exceedances, daily AQI, water classes and station status for ``[start, end)``.
+    """Exceedances, daily and hourly AQI, water classes and station status for ``[start, end)``.
 
-    ``as_of`` is the time the status is for (default ``end``).
+    ``as_of`` is the time the status is for (default ``end``); ``offline_after`` maps station
+    types to the time without data after which they are offline, over
+    :data:`.status.OFFLINE_AFTER`.
     """
     with engine.connect() as connection:
         observations = read_observations(connection, start, end)
@@ -132,12 +139,16 @@ def judge(
         "max_8h": series["8h"],
     }
     aqi_input = {k: v[v["station_code"].isin(air)] for k, v in aqi_input.items()}
-    aqi = daily_aqi(aqi_input, read_breakpoints())
+    breakpoints = read_breakpoints()
+    aqi = daily_aqi(aqi_input, breakpoints)
+    hourly_air = series["1h"][series["1h"]["station_code"].isin(air)]
+    hourly = hourly_aqi(hourly_air, breakpoints, zone)
     water_codes = set(stations.loc[stations["type"] == "surface_water", "code"])
     samples = series["sample"]
     classes = water_classes(samples[samples["station_code"].isin(water_codes)], limits, zone)
     latest = observations.groupby("station_code")["time"].max().rename("latest_time").reset_index()
+    thresholds = offline_thresholds(stations, observations, offline_after)
     status = station_status(
-        stations, latest, events, as_of if as_of is not None else end, offline_after
+        stations, latest, events, as_of if as_of is not None else end, thresholds
     )
-    return Judgement(events, aqi, classes, status)
+    return Judgement(events, aqi, classes, status, hourly)

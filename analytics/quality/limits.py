@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import sqlalchemy as sa
 
@@ -51,11 +52,38 @@ UNIT_FACTORS: Mapping[tuple[str, str], float] = {
 }
 
 
-def unit_factor(from_unit: str, to_unit: str) -> float:
-    """The factor turning a value in ``from_unit`` into ``to_unit``; NaN when unknown."""
-    if from_unit == to_unit:
+#: Spellings of "no unit" (pH): observations store none, the standards' files say 无量纲.
+DIMENSIONLESS = frozenset({"", "无量纲"})
+
+
+def _unit_key(unit: object) -> str:
+    if unit is None or (isinstance(unit, float) and unit != unit):  # None or NaN: no unit
+        return ""
+    text = str(unit)
+    return "" if text in DIMENSIONLESS else text
+
+
+def unit_factor(from_unit: object, to_unit: object) -> float:
+    """The factor turning a value in ``from_unit`` into ``to_unit``; NaN when unknown.
+
+    No unit, an empty unit and 无量纲 are the same (dimensionless, e.g. pH)."""
+    source, target = _unit_key(from_unit), _unit_key(to_unit)
+    if source == target:
         return 1.0
-    return UNIT_FACTORS.get((from_unit, to_unit), float("nan"))
+    return UNIT_FACTORS.get((source, target), float("nan"))
+
+
+def unit_factors(units: npt.ArrayLike, limit_units: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """:func:`unit_factor` element-wise, computed once per distinct pair of units."""
+    unit_codes, unit_values = pd.factorize(np.asarray(units, dtype=object), use_na_sentinel=False)
+    limit_codes, limit_values = pd.factorize(
+        np.asarray(limit_units, dtype=object), use_na_sentinel=False
+    )
+    table = np.array(
+        [[unit_factor(u, lu) for lu in limit_values] for u in unit_values], dtype=float
+    ).reshape(len(unit_values), len(limit_values))
+    factors: npt.NDArray[np.float64] = table[unit_codes, limit_codes]
+    return factors
 
 
 def read_limits(connection: sa.Connection) -> pd.DataFrame:
@@ -113,9 +141,13 @@ def limit_for(
     parameter: str,
     period: str,
     on: dt.date,
+    bound: str | None = None,
 ) -> pd.Series | None:
-    """The one limit row in force on ``on``; ``None`` when there is none."""
+    """The one limit row in force on ``on``; ``None`` when there is none. A range (pH 6-9) has
+    a row per bound: pass ``bound`` ("lower" or "upper") to choose one."""
     when = pd.Timestamp(on)
+    if bound is not None:
+        limits = limits[limits["bound"] == bound]
     rows = limits[
         (limits["standard"] == standard)
         & (limits["quality_class"] == quality_class)

@@ -46,9 +46,11 @@ COMPASS_16_ZH = (
     "西北偏北",
 )
 
-# id, ambient parameter, what the stack must list, station, months, hours, excess at 1 km
+# id, ambient parameter, what the stack must list, station, months, hours, excess at 1 km.
+# EP-AIR-01 is strong enough that its middle hours pass GB 3095's 1 h SO₂ limit (500 μg/m³,
+# class II), so the demo year has an air exceedance event to trace.
 AIR_EPISODES = (
-    ("EP-AIR-01", "a21026", "a21026", "AQ-01", (1, 2), 4, 380.0),
+    ("EP-AIR-01", "a21026", "a21026", "AQ-01", (1, 2), 4, 900.0),
     ("EP-AIR-02", "a24088", "a24088", "FG-01", (4, 5), 5, 5.5),
     ("EP-AIR-03", "a21026", "a21026", "AQ-02", (7, 8), 3, 420.0),
     ("EP-AIR-04", "a21004", "a21002", "AQ-03", (10, 11), 4, 420.0),

@@ -74,7 +74,8 @@ def demo(
     server_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     assert (DEMO / "episodes.json").is_file(), f"the demo park is missing: {DEMO}"
-    name = f"onemap_test_demo_{os.getpid()}"
+    # Not tests/conftest.py's demo database name: that one lives for the whole session.
+    name = f"onemap_test_demo_traces_{os.getpid()}"
     with psycopg.connect(_libpq(server_url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')

@@ -12,7 +12,11 @@ from analytics.quality.averaging import daily_max_8h, daily_means, hourly_means
 from analytics.quality.exceedances import exceedance_events, judged_values
 from analytics.quality.judge import averaged_series
 from analytics.quality.limits import read_limit_files
-from analytics.quality.status import station_status
+from analytics.quality.status import (
+    offline_thresholds,
+    reporting_intervals,
+    station_status,
+)
 from analytics.quality.water import water_classes
 
 ZONE = "Asia/Shanghai"
@@ -137,3 +141,79 @@ def test_station_status() -> None:
         "D": "no_data",
     }
     assert np.all(status["exceeding_parameters"].to_numpy() == np.array(["", "a21004", "", ""]))
+
+
+def ph_samples(values: list[float]) -> pd.DataFrame:
+    """4-hourly pH samples at the water station, stored without a unit as loads store them."""
+    times = pd.date_range("2025-03-01 00:00", periods=len(values), freq="4h", tz=ZONE)
+    return pd.DataFrame(
+        {
+            "station_code": "W",
+            "time": times.tz_convert("UTC"),
+            "parameter": "w01001",
+            "value": values,
+            "unit": np.nan,
+            "flag": "N",
+        }
+    )
+
+
+def test_ph_below_6_or_above_9_is_an_exceedance_of_its_bound(limits: pd.DataFrame) -> None:
+    # GB 3838-2002 pH 6-9: 6.0 and 9.0 are within, 5.9 and 5.5 a low run, 9.2 a high one.
+    obs = ph_samples([7.0, 6.0, 5.9, 5.5, 9.0, 9.2, 7.5])
+    series = averaged_series(obs, STATIONS, ZONE)
+    events = exceedance_events(judged_values({"sample": series["sample"]}, STATIONS, limits))
+    events = events.sort_values("start").reset_index(drop=True)
+    assert events["bound"].tolist() == ["lower", "upper"]
+    assert events["limit_value"].tolist() == [6, 9]
+    assert events["n_values"].tolist() == [2, 1]
+    assert events["peak"].tolist() == [5.5, 9.2]  # the lowest value is the peak of a low run
+    assert events.loc[0, "start"] == pd.Timestamp("2025-03-01 08:00", tz=ZONE)
+    assert events.loc[1, "start"] == pd.Timestamp("2025-03-01 20:00", tz=ZONE)
+
+
+def test_ph_outside_6_9_makes_the_sample_worse_than_class_v(limits: pd.DataFrame) -> None:
+    samples = ph_samples([7.0, 6.0, 5.9, 9.0, 9.1])
+    classes = water_classes(samples, limits, ZONE)
+    assert classes["water_class"].tolist() == ["I", "I", "劣V", "I", "劣V"]
+    assert classes["worst_parameters"].tolist() == ["w01001"] * 5
+
+
+@pytest.mark.parametrize(
+    ("kind", "silent_hours", "expected"),
+    [
+        ("air", 3, "normal"),  # hourly: three missed hours is the threshold, not beyond it
+        ("air", 3.01, "offline"),
+        ("surface_water", 4, "normal"),  # 4-hourly sampling: one cycle late is fine
+        ("surface_water", 12, "normal"),
+        ("surface_water", 12.01, "offline"),
+    ],
+)
+def test_offline_after_three_cycles_of_the_station_type(
+    kind: str, silent_hours: float, expected: str
+) -> None:
+    stations = pd.DataFrame({"code": ["S"], "type": [kind]})
+    now = pd.Timestamp("2025-06-01 12:00", tz=ZONE)
+    latest = pd.DataFrame(
+        {"station_code": ["S"], "latest_time": [now - pd.Timedelta(hours=silent_hours)]}
+    )
+    no_events = pd.DataFrame(columns=["station_code", "parameter", "period", "end"])
+    status = station_status(stations, latest, no_events, now, offline_thresholds(stations))
+    assert status["status"].tolist() == [expected]
+
+
+def test_undeclared_types_use_their_own_interval_and_overrides_win() -> None:
+    # A groundwater well sampled every 10 days: offline after 30 days of silence.
+    times = pd.date_range("2025-01-01", periods=4, freq="10D", tz=ZONE)
+    obs = pd.DataFrame({"station_code": "G", "time": list(times) * 2})  # two parameters
+    intervals = reporting_intervals(obs)
+    assert intervals.to_dict() == {"G": pd.Timedelta(days=10)}
+    stations = pd.DataFrame(
+        {"code": ["G", "N", "W"], "type": ["groundwater", "noise", "surface_water"]}
+    )
+    thresholds = offline_thresholds(stations, obs, {"surface_water": pd.Timedelta("6h")})
+    assert thresholds.to_dict() == {
+        "G": pd.Timedelta(days=30),
+        "N": pd.Timedelta(hours=3),  # no data to learn from: the default
+        "W": pd.Timedelta(hours=6),
+    }

@@ -85,6 +85,26 @@ def test_dissolved_oxygen_is_a_lower_bound(limits: pd.DataFrame) -> None:
     assert do is not None and (do["bound"], do["limit_value"]) == ("lower", 5)
 
 
+def test_ph_is_a_range_of_two_bounds_in_every_class(limits: pd.DataFrame) -> None:
+    for quality_class in ("I", "II", "III", "IV", "V"):
+        bounds = {
+            bound: limit_for(
+                limits,
+                standard="GB 3838",
+                quality_class=quality_class,
+                parameter="w01001",
+                period="sample",
+                on=dt.date(2025, 1, 1),
+                bound=bound,
+            )
+            for bound in ("lower", "upper")
+        }
+        assert {b: row["limit_value"] for b, row in bounds.items() if row is not None} == {
+            "lower": 6,
+            "upper": 9,
+        }
+
+
 @pytest.mark.parametrize(
     ("edition", "parameter", "period", "concentration", "expected"),
     [
@@ -118,6 +138,9 @@ def test_standards_load_command_fills_the_table(engine: sa.Engine, db_url: str) 
     with engine.connect() as connection:
         stored = read_limits(connection)
     assert len(stored) == len(read_limit_files(STANDARDS))
+    ph = stored[(stored["parameter"] == "w01001") & (stored["quality_class"] == "III")]
+    assert sorted(zip(ph["bound"], ph["limit_value"], strict=True)) == [("lower", 6), ("upper", 9)]
+    assert ph["unit"].isna().all()  # dimensionless: stored without a unit
     assert set(stored["standard"]) >= {"GB 3095", "GB 3838", "HJ 633"}
     again = CliRunner().invoke(standards, ["load", "--dir", str(STANDARDS)], env={ENV_URL: db_url})
     assert "inserted 0, updated 0" in again.output
