@@ -4,7 +4,9 @@ the trace it calls for (Jiangsu 7.5), with the parameters filled in."""
 
 from __future__ import annotations
 
-from layers.shared_fields import AVERAGING_PERIOD, PARAMETER
+from dataclasses import replace
+
+from layers.shared_fields import AVERAGING_PERIOD, LIMIT_BOUND, PARAMETER
 from layers.spec import Field, FieldType, Group, Layer, Style
 
 T = FieldType
@@ -34,6 +36,8 @@ LAYER = Layer(
         Field("peak", T.REAL, "峰值", "Peak"),
         Field("peak_time", T.TIMESTAMPTZ, "峰值时间", "Peak time"),
         Field("limit_value", T.REAL, "限值", "Limit"),
+        # nullable here: events stored before pH's lower bound existed carry none
+        replace(LIMIT_BOUND, required=False),
         Field("unit", T.TEXT, "单位", "Unit"),
         Field("standard", T.TEXT, "执行标准", "Standard", required=True),
         Field("edition", T.TEXT, "版本", "Edition"),
@@ -51,6 +55,7 @@ LAYER = Layer(
         "end_time",
         "peak",
         "limit_value",
+        "bound",
         "unit",
         "standard",
         "trace_process",

@@ -59,5 +59,7 @@ LAYER = Layer(
     natural_key=("station_code", "parameter", "time"),
     popup=("station_code", "time", "parameter", "value", "unit", "flag"),
     time_field="time",
+    # datetime filters over every station; a station's newest values (its popup's link)
+    indexes=(("time",), ("station_code", "time")),
     source="Jiangsu 7.3; HJ 212-2017",
 )

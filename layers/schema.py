@@ -22,6 +22,7 @@ from sqlalchemy import (
     Double,
     ForeignKeyConstraint,
     Identity,
+    Index,
     Integer,
     MetaData,
     Table,
@@ -120,6 +121,7 @@ def table_for(layer: Layer, metadata: MetaData) -> Table:
         )
         constraints.extend(_geometry_checks(layer))
     constraints.append(UniqueConstraint(*layer.natural_key))
+    constraints.extend(Index(None, *columns_) for columns_ in layer.indexes)
     return Table(layer.id, metadata, *columns, *constraints, comment=f"{layer.zh} / {layer.en}")
 
 

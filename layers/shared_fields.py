@@ -52,3 +52,17 @@ AVERAGING_PERIOD = Field(
         choice("sample", "单次", "Single sample"),
     ),
 )
+
+#: Which side of a limit a value must stay on: below an upper limit, above a lower one (GB 3838
+#: DO; pH 6-9 is one of each).
+LIMIT_BOUND = Field(
+    "bound",
+    FieldType.TEXT,
+    "限值方向",
+    "Bound",
+    required=True,
+    choices=(
+        choice("upper", "上限", "Upper"),
+        choice("lower", "下限", "Lower"),
+    ),
+)

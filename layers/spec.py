@@ -164,6 +164,9 @@ class Layer:
     popup: tuple[str, ...] = ()
     access: Access = Access.PUBLIC
     time_field: str | None = None
+    #: Further B-tree indexes, for the queries the API and the popups make often (the unique
+    #: natural key and the spatial index exist already).
+    indexes: tuple[tuple[str, ...], ...] = ()
     source: str = ""
 
     def field(self, name: str) -> Field:

@@ -7,8 +7,8 @@ monitoring issue; the table exists from the start.
 
 from __future__ import annotations
 
-from layers.shared_fields import AVERAGING_PERIOD, PARAMETER
-from layers.spec import Access, Field, FieldType, Group, Layer, choice
+from layers.shared_fields import AVERAGING_PERIOD, LIMIT_BOUND, PARAMETER
+from layers.spec import Access, Field, FieldType, Group, Layer
 
 T = FieldType
 
@@ -42,17 +42,7 @@ LAYER = Layer(
         PARAMETER,
         Field("quality_class", T.TEXT, "类别", "Class", required=True, aliases=("功能区类别",)),
         AVERAGING_PERIOD,
-        Field(
-            "bound",
-            T.TEXT,
-            "限值方向",
-            "Bound",
-            required=True,
-            choices=(
-                choice("upper", "上限", "Upper"),
-                choice("lower", "下限", "Lower"),
-            ),
-        ),
+        LIMIT_BOUND,
         Field(
             "limit_value",
             T.REAL,

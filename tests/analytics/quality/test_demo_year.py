@@ -56,3 +56,14 @@ def test_air_stations_show_the_last_hours_aqi_and_water_sections_are_online(
     assert all(r.aqi is None for r in rows if r.type != "air")
     water = [r.status for r in rows if r.type == "surface_water"]
     assert len(water) == 3 and "offline" not in water  # last sample 20:00, judged at 24:00
+
+
+def test_every_event_names_the_bound_it_crossed(demo_db_url: str) -> None:
+    engine = sa.create_engine(demo_db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT parameter, bound, peak, limit_value FROM exceedances"))
+        events = rows.all()
+    engine.dispose()
+    assert events
+    for event in events:
+        assert event.bound == ("lower" if event.peak < event.limit_value else "upper"), event
