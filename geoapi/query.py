@@ -14,7 +14,11 @@ into a statement whose single row carries the page's features as GeoJSON *text* 
 * a later page of the same query (offset > 0, same filters) reuses the count made for an
   earlier page in the same worker for up to :data:`COUNT_REUSE_S` seconds, and a short last
   page is exact by construction (offset + numberReturned): a client paging through a layer 10
-  features at a time (GDAL 3.6) does not recount it 2,000 times.
+  features at a time (GDAL 3.6) does not recount it 2,000 times;
+* on a large table the first page of a query reuses its count the same way: counting 100,000
+  rows costs about 9 ms, as much as building a page of 1,000 lines (stock pygeoapi's second
+  slowness is counting every match on every request). A full page at or past a reused count
+  recounts, so paging never stops early.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ EXACT_COUNT_MAX = 100_000
 COUNT_REUSE_S = 30
 NUMBER_MATCHED_RULE = (
     f"exact when the table holds fewer than {EXACT_COUNT_MAX:,} rows (planner estimate) or fewer "
-    f"than {EXACT_COUNT_MAX:,} features match; otherwise omitted. Pages after the first may "
-    f"reuse the count made for the same query up to {COUNT_REUSE_S} s before"
+    f"than {EXACT_COUNT_MAX:,} features match; otherwise omitted. Pages after the first, and on "
+    f"tables of {EXACT_COUNT_MAX:,} rows or more any page, may reuse the count made for the same "
+    f"query up to {COUNT_REUSE_S} s before"
 )
 DEFAULT_ITEMS = 1000
 MAX_ITEMS = 10_000
