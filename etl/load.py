@@ -36,7 +36,7 @@ from etl.units import check_units
 from etl.upsert import existing_values, geometry_ewkb_hex, upsert
 from etl.validate import Reasons, missing_references, natural_key_duplicates, parse_field
 from layers import BY_ID, get_layer
-from layers.schema import GEOMETRY_COLUMN
+from layers.schema import GEOMETRY_COLUMN, brin_index_names
 from layers.spec import Layer
 
 #: A progress bar is shown for files at least this long, when stderr is a terminal.
@@ -135,12 +135,21 @@ def load_file(
             good = ~reasons.bad
             if not (strict and reasons.bad.any()):
                 with _progress_bar(int(good.sum()), source_path, layer) as bar:
-                    inserted, updated = upsert(connection, layer, values[good], bar.update)
+                    inserted, updated = upsert(
+                        connection, layer, values[good], bar.update, in_time_order=True
+                    )
         if inserted or updated:
             # Fresh planner statistics after a bulk change: the API's count estimate
             # (pg_class.reltuples) and the analyses' plans depend on them.
             with engine.begin() as connection:
                 connection.execute(sa.text(f'ANALYZE "{layer.id}"'))
+                # BRIN ranges filled by this load answer queries only once summarised
+                # (autosummarize would leave that to autovacuum, a minute or so later)
+                for name in brin_index_names(layer):
+                    connection.execute(
+                        sa.text("SELECT brin_summarize_new_values(CAST(:i AS regclass))"),
+                        {"i": name},
+                    )
     except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
         raise _database_error(exc, layer) from None
 

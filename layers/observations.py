@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layers.shared_fields import PARAMETER
-from layers.spec import Field, FieldType, Group, Layer, choice
+from layers.spec import Field, FieldType, Group, Layer, TableIndex, choice
 
 T = FieldType
 
@@ -59,7 +59,9 @@ LAYER = Layer(
     natural_key=("station_code", "parameter", "time"),
     popup=("station_code", "time", "parameter", "value", "unit", "flag"),
     time_field="time",
-    # datetime filters over every station; a station's newest values (its popup's link)
-    indexes=(("time",), ("station_code", "time")),
+    # datetime filters over every station (BRIN: values arrive in time order, and a B-tree
+    # cost the HJ 212 listener a tenth of its throughput); a station's newest values (its
+    # popup's link)
+    indexes=(TableIndex(("time",), using="brin"), TableIndex(("station_code", "time"))),
     source="Jiangsu 7.3; HJ 212-2017",
 )

@@ -34,7 +34,7 @@ from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
 from layers import REGISTRY
-from layers.spec import Field, FieldType, Layer
+from layers.spec import Field, FieldType, Layer, TableIndex
 
 GEOMETRY_COLUMN = "geom"
 ID_COLUMN = "id"
@@ -121,8 +121,27 @@ def table_for(layer: Layer, metadata: MetaData) -> Table:
         )
         constraints.extend(_geometry_checks(layer))
     constraints.append(UniqueConstraint(*layer.natural_key))
-    constraints.extend(Index(None, *columns_) for columns_ in layer.indexes)
+    for index in layer.indexes:
+        # BRIN ranges summarised as they fill, not only by VACUUM
+        storage = {"autosummarize": "on"} if index.using == "brin" else {}
+        constraints.append(
+            Index(
+                index_name(layer, index),
+                *index.columns,
+                postgresql_using=index.using,
+                postgresql_with=storage,
+            )
+        )
     return Table(layer.id, metadata, *columns, *constraints, comment=f"{layer.zh} / {layer.en}")
+
+
+def index_name(layer: Layer, index: TableIndex) -> str:
+    """The name of one of ``layer.indexes`` (the naming convention's ``ix``)."""
+    return f"ix_{layer.id}_{'_'.join(index.columns)}"
+
+
+def brin_index_names(layer: Layer) -> list[str]:
+    return [index_name(layer, i) for i in layer.indexes if i.using == "brin"]
 
 
 def build_metadata() -> MetaData:

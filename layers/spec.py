@@ -142,6 +142,16 @@ class Style:
 
 
 @dataclass(frozen=True)
+class TableIndex:
+    """An index on ``columns``: ``btree`` for lookups and sorting; ``brin`` for a column whose
+    values follow the rows' physical order (times of appended observations), a few pages big
+    and nearly free to keep up on insert."""
+
+    columns: tuple[str, ...]
+    using: str = "btree"
+
+
+@dataclass(frozen=True)
 class Layer:
     """One layer of the park model.
 
@@ -164,9 +174,9 @@ class Layer:
     popup: tuple[str, ...] = ()
     access: Access = Access.PUBLIC
     time_field: str | None = None
-    #: Further B-tree indexes, for the queries the API and the popups make often (the unique
-    #: natural key and the spatial index exist already).
-    indexes: tuple[tuple[str, ...], ...] = ()
+    #: Further indexes, for the queries the API and the popups make often (the unique natural
+    #: key and the spatial index exist already).
+    indexes: tuple[TableIndex, ...] = ()
     source: str = ""
 
     def field(self, name: str) -> Field:
