@@ -34,7 +34,7 @@ from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
 from layers import REGISTRY
-from layers.spec import Field, FieldType, Layer, TableIndex
+from layers.spec import Field, FieldType, Layer
 
 GEOMETRY_COLUMN = "geom"
 ID_COLUMN = "id"
@@ -126,22 +126,13 @@ def table_for(layer: Layer, metadata: MetaData) -> Table:
         storage = {"autosummarize": "on"} if index.using == "brin" else {}
         constraints.append(
             Index(
-                index_name(layer, index),
+                None,  # named by the convention's "ix"
                 *index.columns,
                 postgresql_using=index.using,
                 postgresql_with=storage,
             )
         )
     return Table(layer.id, metadata, *columns, *constraints, comment=f"{layer.zh} / {layer.en}")
-
-
-def index_name(layer: Layer, index: TableIndex) -> str:
-    """The name of one of ``layer.indexes`` (the naming convention's ``ix``)."""
-    return f"ix_{layer.id}_{'_'.join(index.columns)}"
-
-
-def brin_index_names(layer: Layer) -> list[str]:
-    return [index_name(layer, i) for i in layer.indexes if i.using == "brin"]
 
 
 def build_metadata() -> MetaData:
@@ -153,3 +144,12 @@ def build_metadata() -> MetaData:
 
 
 metadata = build_metadata()
+
+
+def brin_index_names(layer: Layer) -> list[str]:
+    """The names of the layer's BRIN indexes, as the schema names them."""
+    return [
+        str(index.name)
+        for index in metadata.tables[layer.id].indexes
+        if index.dialect_options["postgresql"]["using"] == "brin"
+    ]
