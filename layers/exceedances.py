@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from layers.shared_fields import AVERAGING_PERIOD, LIMIT_BOUND, PARAMETER
+from layers.shared_fields import AVERAGING_PERIOD, LIMIT_BOUND, PARAMETER, STATION_CODE
 from layers.spec import Field, FieldType, Group, Layer, Style
 
 T = FieldType
@@ -21,14 +21,7 @@ LAYER = Layer(
     description_en="Runs of values beyond a standard's limit at a station (start, end, peak, the "
     "limit and its standard), each with the trace it calls for",
     fields=(
-        Field(
-            "station_code",
-            T.TEXT,
-            "站点编码",
-            "Station code",
-            required=True,
-            references="stations.code",
-        ),
+        STATION_CODE,
         PARAMETER,
         AVERAGING_PERIOD,
         Field("start_time", T.TIMESTAMPTZ, "开始时间", "Start", required=True),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers.shared_fields import PARAMETER
+from layers.shared_fields import PARAMETER, STATION_CODE
 from layers.spec import Field, FieldType, Group, Layer, TableIndex, choice
 
 T = FieldType
@@ -16,15 +16,7 @@ LAYER = Layer(
     description_zh="各监测站点的监测数据（因子以HJ 212-2017编码表示）",
     description_en="Observations at the monitoring stations (parameters by HJ 212-2017 code)",
     fields=(
-        Field(
-            "station_code",
-            T.TEXT,
-            "站点编码",
-            "Station code",
-            required=True,
-            references="stations.code",
-            aliases=("站点编号", "点位编码"),
-        ),
+        STATION_CODE,
         Field(
             "time",
             T.TIMESTAMPTZ,

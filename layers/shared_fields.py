@@ -66,3 +66,14 @@ LIMIT_BOUND = Field(
         choice("lower", "下限", "Lower"),
     ),
 )
+
+#: A monitoring station, by its code (observations and exceedance events belong to one).
+STATION_CODE = Field(
+    "station_code",
+    FieldType.TEXT,
+    "站点编码",
+    "Station code",
+    required=True,
+    references="stations.code",
+    aliases=("站点编号", "点位编码"),
+)
