@@ -9,6 +9,7 @@ from __future__ import annotations
 from layers import (
     enterprises,
     exceedances,
+    hazardous_chemicals,
     observations,
     outfalls,
     park,
@@ -36,6 +37,7 @@ REGISTRY: tuple[Layer, ...] = (
     observations.LAYER,
     standard_limits.LAYER,
     exceedances.LAYER,
+    hazardous_chemicals.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

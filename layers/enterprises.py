@@ -108,6 +108,8 @@ LAYER = Layer(
         ),
     ),
     natural_key=("credit_code",),
+    owner_field="credit_code",
+    enterprise_writable=True,
     style=Style(color="#2b83ba", by="risk_level", palette=RISK_COLOURS, radius=7),
     popup=(
         "name",

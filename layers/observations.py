@@ -55,5 +55,7 @@ LAYER = Layer(
     # cost the HJ 212 listener a tenth of its throughput); a station's newest values (its
     # popup's link)
     indexes=(TableIndex(("time",), using="brin"), TableIndex(("station_code", "time"))),
+    # minute data from devices: one audit entry per stored batch, not per value
+    audit="batch",
     source="Jiangsu 7.3; HJ 212-2017",
 )

@@ -94,6 +94,8 @@ LAYER = Layer(
         ),
     ),
     natural_key=("code",),
+    owner_field="credit_code",
+    enterprise_writable=True,
     style=Style(
         color="#636363",
         by="kind",

@@ -49,7 +49,12 @@ GROUP_TITLES: dict[Group, tuple[str, str]] = {
 
 
 class Access(enum.StrEnum):
-    """Who may read a layer (Guangxi 4.2.4.2: archived results are access-controlled)."""
+    """Who may read a layer (Guangxi 4.2.4.2: archived results are access-controlled).
+
+    ``public`` layers are read by anyone, private fields left out; ``internal`` layers exist
+    only for users granted them (an enterprise sees its own rows, see ``Layer.owner_field``).
+    The rules themselves live in one place, ``accounts.policy``.
+    """
 
     PUBLIC = "public"
     INTERNAL = "internal"
@@ -178,6 +183,15 @@ class Layer:
     #: key and the spatial index exist already).
     indexes: tuple[TableIndex, ...] = ()
     source: str = ""
+    #: The field holding the credit code of the enterprise a row belongs to: it scopes an
+    #: enterprise user's reads of internal rows and private fields, and its writes.
+    owner_field: str | None = None
+    #: Whether an enterprise may create and change its own rows (Jiangsu 7.1.1: enterprises
+    #: enter and declare their own information); staff write every layer.
+    enterprise_writable: bool = False
+    #: How writes are recorded in the audit trail: ``row`` keeps each row's before and after;
+    #: ``batch`` one entry per statement with its row count (minute data from devices).
+    audit: str = "row"
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -70,6 +70,7 @@ def schema_drift(url: str) -> list[object]:
     from geoalchemy2 import alembic_helpers
     from sqlalchemy import create_engine
 
+    from accounts.schema import metadata as accounts_metadata
     from layers.schema import metadata
 
     def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
@@ -83,7 +84,7 @@ def schema_drift(url: str) -> list[object]:
             context = MigrationContext.configure(
                 conn, opts={"include_object": include, "compare_type": True}
             )
-            return list(compare_metadata(context, metadata))
+            return list(compare_metadata(context, [metadata, accounts_metadata]))
     finally:
         engine.dispose()
 

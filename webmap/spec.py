@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from layers.spec import GROUP_TITLES, Field, Group, Layer
+from layers.spec import GROUP_TITLES, Access, Field, Group, Layer
 
 
 def public_fields(layer: Layer) -> tuple[Field, ...]:
@@ -19,8 +19,11 @@ def public_fields(layer: Layer) -> tuple[Field, ...]:
 
 
 def map_layers(registry: Iterable[Layer]) -> tuple[Layer, ...]:
-    """The registry's layers that have a geometry, in registry order: one map layer each."""
-    return tuple(layer for layer in registry if layer.geometry is not None)
+    """The registry's public layers that have a geometry, in registry order: one map layer each
+    (internal layers join the page of a signed-in user who may read them)."""
+    return tuple(
+        layer for layer in registry if layer.geometry is not None and layer.access is Access.PUBLIC
+    )
 
 
 def _field(f: Field) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Alembic environment: the target metadata is derived from the layer registry."""
+"""Alembic environment: the target metadata is derived from the layer registry, plus the
+accounts and audit tables."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
+from accounts.schema import metadata as accounts_metadata
 from layers.schema import metadata
 
 # Tables PostGIS and its companions own; they are not part of the park model.
@@ -24,7 +26,7 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=metadata,
+            target_metadata=[metadata, accounts_metadata],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,
             render_item=alembic_helpers.render_item,

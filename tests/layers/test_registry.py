@@ -52,6 +52,17 @@ FIXED_FIELDS = {
     "observations": ("station_code", "time", "parameter", "value", "unit", "flag"),
     "standard_limits": (),
     "exceedances": (),
+    # issue 11's first layer, the first internal one (issue 10)
+    "hazardous_chemicals": (
+        "credit_code",
+        "name",
+        "cas_no",
+        "max_quantity_t",
+        "storage_form",
+        "hazard_classes",
+        "threshold_t",
+        "is_major_hazard",
+    ),
 }
 
 FIXED_ENUMS = {
@@ -67,6 +78,7 @@ FIXED_ENUMS = {
         "other",
     ),
     ("sewer_pipes", "system"): ("sewage", "rain", "combined"),
+    ("hazardous_chemicals", "storage_form"): ("tank", "warehouse", "cylinder", "pipeline", "other"),
     ("stations", "type"): (
         "air",
         "surface_water",
@@ -143,3 +155,13 @@ def test_unknown_layer_message_names_the_known_ones() -> None:
     with pytest.raises(layers.UnknownLayerError) as info:
         layers.get_layer("factories")
     assert "factories" in str(info.value) and "enterprises" in str(info.value)
+
+
+@pytest.mark.parametrize("layer", layers.REGISTRY, ids=lambda layer: layer.id)
+def test_access_declarations_name_real_fields(layer: layers.Layer) -> None:
+    """The owner field is a text field of the layer; only owned layers are enterprise-writable."""
+    if layer.owner_field is not None:
+        assert layer.field(layer.owner_field).type is FieldType.TEXT
+    if layer.enterprise_writable:
+        assert layer.owner_field is not None
+    assert layer.audit in ("row", "batch")

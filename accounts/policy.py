@@ -1,0 +1,204 @@
+"""The one policy: who may read or write which layer, which rows and which fields.
+
+Every route of the app asks this module (through ``geoapi.guard`` for the route itself and
+through :func:`read_view` / :func:`write_scope` for the rows); no route checks a role itself.
+The rules come from the registry (``Layer.access``, ``Field.private``, ``Layer.owner_field``,
+``Layer.enterprise_writable``) and from the principal's permissions (``accounts.permissions``):
+
+* anyone reads a public layer's public fields, every row;
+* ``read:LAYER`` or ``read:*`` reads every row and field, internal layers included;
+* ``read:…:own`` reads, of a layer with an owner field, the private fields of the user's own
+  rows (other rows of a public layer keep them hidden), and of an internal layer only its own
+  rows;
+* ``write:LAYER`` / ``write:*`` writes any row; ``write:…:own`` writes, in enterprise-writable
+  layers, only rows that are the user's own before and after the change;
+* a layer a user may not read does not exist for them (404), as for anonymous users today.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.principal import Principal
+from layers.spec import Access, Field, Layer
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def owners_sql(owners: tuple[str, ...]) -> str:
+    """A SQL text[] literal of credit codes (validated on account creation; quoted anyway)."""
+    return "ARRAY[" + ", ".join(_literal(o) for o in owners) + "]::text[]"
+
+
+@dataclass(frozen=True)
+class ReadView:
+    """What one principal sees of one layer.
+
+    ``relation`` is the SQL to read from in place of the table (``FROM {relation} AS t``): the
+    table itself, or a subquery that leaves out other enterprises' rows or masks their private
+    fields, so that filters, sorting and counts never see what the user may not.
+    ``personal`` says that the answer depends on who asks (Vary, Cache-Control: private).
+    """
+
+    layer: Layer
+    fields: tuple[Field, ...]
+    relation: str
+    personal: bool
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """Which rows of a layer a principal may write: all (``owners`` None) or their own."""
+
+    layer: Layer
+    owners: tuple[str, ...] | None
+
+    def allows(self, row: Mapping[str, Any] | None) -> bool:
+        """Whether a row (its values before or after a change) is within this scope."""
+        if self.owners is None or row is None:
+            return True
+        assert self.layer.owner_field is not None
+        return row.get(self.layer.owner_field) in self.owners
+
+
+def public_fields(layer: Layer) -> tuple[Field, ...]:
+    """The fields anyone may read: personal data (``private``) left out."""
+    return tuple(f for f in layer.fields if not f.private)
+
+
+def _table(layer: Layer) -> str:
+    return f'"{layer.id}"'
+
+
+def read_view(principal: Principal, layer: Layer) -> ReadView | None:
+    """What ``principal`` may read of ``layer``; None when the layer does not exist for them."""
+    grants = principal.grants("read", layer.id)
+    if any(not g.own for g in grants):
+        return ReadView(layer, layer.fields, _table(layer), personal=True)
+    own = (
+        layer.owner_field is not None and bool(principal.enterprises) and any(g.own for g in grants)
+    )
+    if own:
+        assert layer.owner_field is not None
+        owner = f'"{layer.owner_field}"'
+        mine = f"{owner} = ANY({owners_sql(principal.enterprises)})"
+        if layer.access is Access.INTERNAL:
+            relation = f"(SELECT * FROM {_table(layer)} WHERE {mine})"
+        else:
+            columns = ['"id"']
+            for f in layer.fields:
+                name = f'"{f.name}"'
+                columns.append(f"CASE WHEN {mine} THEN {name} END AS {name}" if f.private else name)
+            if layer.geometry is not None:
+                columns.append('"geom"')
+            relation = f"(SELECT {', '.join(columns)} FROM {_table(layer)})"
+        return ReadView(layer, layer.fields, relation, personal=True)
+    if layer.access is Access.PUBLIC:
+        return ReadView(
+            layer, public_fields(layer), _table(layer), personal=not principal.anonymous
+        )
+    return None
+
+
+def may_read(principal: Principal, layer: Layer) -> bool:
+    """Whether ``layer`` exists for ``principal`` at all."""
+    return read_view(principal, layer) is not None
+
+
+def write_scope(principal: Principal, layer: Layer) -> WriteScope | None:
+    """The rows of ``layer`` that ``principal`` may create, change or delete; None: none."""
+    grants = principal.grants("write", layer.id)
+    if any(not g.own for g in grants):
+        return WriteScope(layer, None)
+    if (
+        layer.enterprise_writable
+        and layer.owner_field is not None
+        and principal.enterprises
+        and any(g.own for g in grants)
+    ):
+        return WriteScope(layer, principal.enterprises)
+    return None
+
+
+def may_see_history(principal: Principal, layer: Layer) -> bool:
+    """Change histories are for staff and admin (``history:*`` or ``history:LAYER``)."""
+    return bool(principal.grants("history", layer.id))
+
+
+def allowed_methods(principal: Principal, layer: Layer, item: bool) -> tuple[str, ...]:
+    """The methods ``principal`` may use on a layer's items (``item`` False) or one item path,
+    for the ``Allow`` header of OPTIONS (QGIS >= 3.32 decides editability from it)."""
+    methods = ["GET", "HEAD", "OPTIONS"]
+    if write_scope(principal, layer) is not None:
+        methods += ["PUT", "PATCH", "DELETE"] if item else ["POST"]
+    return tuple(methods)
+
+
+class Rule(enum.StrEnum):
+    """How a route is guarded; every endpoint of the app has exactly one (``ROUTES``)."""
+
+    OPEN = "open"  # anyone: landing page, conformance, the page, its assets, sign-in
+    COLLECTION = "collection"  # the collection in the URL must exist for the user
+    SIGNED_IN = "signed_in"  # any signed-in user
+    HISTORY = "history"  # a feature's change history
+    MANAGE = "manage"  # accounts administration
+
+
+@dataclass(frozen=True)
+class Denial:
+    """Why a request is refused: 401 (sign in), 403 (not allowed) or 404 (no such thing)."""
+
+    status: int
+    message: str
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _unknown(collection_id: str) -> Denial:
+    return Denial(404, f"未知集合 / unknown collection {collection_id!r}")
+
+
+def _sign_in(principal: Principal, what: str) -> Denial:
+    if principal.anonymous:
+        return Denial(401, f"请先登录 / sign in to {what}")
+    return Denial(403, f"无权限 / {principal.login} may not {what}")
+
+
+def check(
+    principal: Principal,
+    rule: Rule,
+    method: str,
+    layer: Layer | None,
+    collection_id: str | None,
+) -> Denial | None:
+    """None when ``principal`` may make this request, else the :class:`Denial`.
+
+    ``layer`` is the registry layer named by the URL's collection id (None when the URL names
+    none, or names one the API does not serve).
+    """
+    if rule is Rule.OPEN:
+        return None
+    if rule is Rule.SIGNED_IN:
+        return _sign_in(principal, "use this") if principal.anonymous else None
+    if rule is Rule.MANAGE:
+        return None if principal.may_manage_accounts() else _sign_in(principal, "manage accounts")
+    if collection_id is None:
+        return None  # the collections list, filtered per user by its view
+    if layer is None or not may_read(principal, layer):
+        return _unknown(collection_id)
+    if rule is Rule.HISTORY:
+        ok = may_see_history(principal, layer)
+        return None if ok else _sign_in(principal, f"read the history of {layer.id}")
+    if method in WRITE_METHODS and write_scope(principal, layer) is None:
+        return _sign_in(principal, f"write {layer.id}")
+    return None
