@@ -16,6 +16,7 @@ from accounts import passwords
 from accounts.errors import AccountError, AccountExists, BadCredentials, UnknownAccount
 from accounts.permissions import SHIPPED, Permission
 from accounts.principal import Principal
+from layers import BY_ID
 from layers.credit_code import credit_code_problem
 
 LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
@@ -64,7 +65,13 @@ def add_role(engine: sa.Engine, name: str, grants: list[str], zh: str = "", en: 
         raise AccountError(
             f"角色名不合法 / bad role name {name!r}: lowercase letters, digits, - and _"
         )
-    permissions = [str(Permission.parse(g)) for g in grants]
+    parsed = [Permission.parse(g) for g in grants]
+    for p in parsed:
+        if p.action != "manage" and p.target != "*" and p.target not in BY_ID:
+            raise AccountError(
+                f"未知图层 / unknown layer {p.target!r} in {p}; known: {', '.join(BY_ID)}"
+            )
+    permissions = [str(p) for p in parsed]
     if not permissions:
         raise AccountError("角色至少需要一个权限 / a role needs at least one --grant")
     with engine.begin() as connection:
@@ -134,8 +141,8 @@ def add_user(
         connection.execute(
             sa.text(
                 "INSERT INTO accounts_users (login, password_hash, role, enterprises, "
-                "password_changed_at) VALUES (:l, :h, :r, :e, CASE WHEN :h IS NULL THEN NULL "
-                "ELSE now() END)"
+                "password_changed_at) VALUES (:l, CAST(:h AS text), :r, :e, "
+                "CASE WHEN CAST(:h AS text) IS NULL THEN NULL ELSE now() END)"
             ),
             {"l": login, "h": hashed, "r": role, "e": codes},
         )

@@ -17,11 +17,12 @@ import psycopg
 import sqlalchemy as sa
 from tqdm import tqdm
 
+from accounts.audit import set_actor
 from etl import observations_wide
 from etl.crs import WGS84, SourceCrs, parse_crs
 from etl.dates import configured_timezone
 from etl.errors import DatabaseError, EtlError, MissingColumnError
-from etl.geometry import conform, geometries_from_wkt, points_from_columns, transform_geometries
+from etl.geometry import geometries_from_wkt, points_from_columns, transform_geometries
 from etl.headers import (
     LATITUDE_HEADERS,
     LONGITUDE_HEADERS,
@@ -32,11 +33,11 @@ from etl.headers import (
 )
 from etl.read import RawInput, read_input
 from etl.rejects import default_rejects_path, remove_stale_rejects, write_rejects
-from etl.units import check_units
-from etl.upsert import existing_values, geometry_ewkb_hex, upsert
-from etl.validate import Reasons, missing_references, natural_key_duplicates, parse_field
-from layers import BY_ID, get_layer
-from layers.schema import GEOMETRY_COLUMN, brin_index_names
+from etl.rows import add_geometries, check_references, parse_values
+from etl.upsert import upsert
+from etl.validate import Reasons, natural_key_duplicates
+from layers import get_layer
+from layers.schema import brin_index_names
 from layers.spec import Layer
 
 #: A progress bar is shown for files at least this long, when stderr is a terminal.
@@ -65,6 +66,7 @@ def load_file(
     crs: str | None = None,
     rejects_path: str | None = None,
     strict: bool = False,
+    actor: str | None = None,
 ) -> LoadReport:
     """Load ``path`` into layer ``layer_id``.
 
@@ -85,6 +87,8 @@ def load_file(
         file there is removed when no row is rejected.
     strict : bool
         Load nothing when any row is rejected.
+    actor : str, optional
+        Who loads, as the audit trail records it (``cli:USER``); default the database role.
 
     Returns
     -------
@@ -109,28 +113,17 @@ def load_file(
 
     n_rows = len(raw.frame)
     reasons = Reasons(n_rows)
-    parsed = {
-        name: parse_field(layer.field(name), raw.frame[column], reasons, zone)
-        for name, column in mapping.fields.items()
-    }
-    values = pd.DataFrame(parsed, index=pd.RangeIndex(n_rows))
-    if "parameter" in values and "unit" in layer.field_names:
-        given = values["unit"] if "unit" in values else pd.Series(None, index=values.index)
-        values["unit"], problems = check_units(values["parameter"], given)
-        reasons.add_each(problems.notna().to_numpy(), problems)
-    for name in layer.natural_key:  # a NULL key would never conflict, so never upsert
-        if not layer.field(name).required:
-            reasons.add(
-                values[name].isna(), f"缺少 {field_title(layer.field(name))} / {name} missing"
-            )
+    columns = {name: raw.frame[column] for name, column in mapping.fields.items()}
+    values = parse_values(layer, columns, n_rows, reasons, zone)
     if layer.geometry is not None:
-        geometries = conform(_geometries(raw, mapping, source, reasons), layer, reasons)
-        values[GEOMETRY_COLUMN] = geometry_ewkb_hex(geometries, layer.srid)
+        add_geometries(layer, values, _geometries(raw, mapping, source, reasons), reasons)
 
     inserted = updated = 0
     try:
         with engine.begin() as connection:
-            _check_references(connection, layer, values, reasons)
+            if actor is not None:
+                set_actor(connection, actor)
+            check_references(connection, layer, values, reasons)
             _check_duplicates(layer, values, raw.row_numbers, reasons)
             good = ~reasons.bad
             if not (strict and reasons.bad.any()):
@@ -221,26 +214,6 @@ def _geometries(
         )
     assert mapping.wkt is not None
     return geometries_from_wkt(raw.frame[mapping.wkt], source, reasons)
-
-
-def _check_references(
-    connection: sa.Connection, layer: Layer, values: pd.DataFrame, reasons: Reasons
-) -> None:
-    """Foreign keys must exist in the target table, or (self-references) among good rows."""
-    for f, target_layer, target_field in layer.references:
-        if f.name not in values.columns:
-            continue
-        column = values[f.name]
-        known = existing_values(connection, target_layer, target_field, column.dropna().unique())
-        if target_layer == layer.id and target_field in values.columns:
-            known |= set(values.loc[~reasons.bad, target_field].dropna())
-        target = BY_ID[target_layer]
-        reasons.add(
-            missing_references(column, known),
-            f"{field_title(f)} {{}} 在{target.zh}中不存在 / {f.name} {{}} "
-            f"not found in {target_layer}.{target_field}",
-            column,
-        )
 
 
 def _check_duplicates(

@@ -56,9 +56,6 @@ COMPRESSED_TYPES = [
     "image/svg+xml",
 ]
 
-#: The API is read-only: pygeoapi declares Part 4 for every feature provider.
-NOT_SERVED = ("http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",)
-
 
 def public_url(host: str | None = None, port: int | None = None) -> str:
     """The mount's public URL: ONEMAP_PUBLIC_URL, else the serving host and port."""
@@ -141,11 +138,10 @@ def _import_pygeoapi() -> Any:
 def _declare_conformance() -> None:
     from pygeoapi.api import itemtypes
 
+    from geoapi.editing import CONFORMANCE as EDITING_CONFORMANCE
+
     classes = itemtypes.CONFORMANCE_CLASSES_FEATURES
-    for uri in NOT_SERVED:
-        while uri in classes:
-            classes.remove(uri)
-    for uri in FILTER_CONFORMANCE:
+    for uri in FILTER_CONFORMANCE + EDITING_CONFORMANCE:
         if uri not in classes:
             classes.append(uri)
 
@@ -170,7 +166,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
         flask_app = _import_pygeoapi()
     _declare_conformance()
 
-    from geoapi import processes
+    from geoapi import auth, guard, processes, visibility
+    from geoapi.editing import Editor
+    from geoapi.editing import install as install_editing
     from geoapi.views import FastViews, install
 
     processes.declare_conformance()
@@ -185,8 +183,16 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     app.config["ONEMAP_RUNTIME_DIR"] = str(runtime_dir)
     app.config["ONEMAP_PUBLIC_URL"] = mount_url
     app.config["ONEMAP_ZONE_SRID"] = zone_srid
+    app.config["ONEMAP_ENGINE"] = engine
+    app.config["ONEMAP_MOUNT"] = MOUNT
+    guard.install(app)  # first: every request is the policy's before it is anyone else's
     app.register_blueprint(flask_app.BLUEPRINT, url_prefix=MOUNT)
-    install(app, FastViews(engine, mount_url, zone_srid))
+    views = FastViews(engine, mount_url, zone_srid)
+    editor = Editor(engine, mount_url, zone_srid)
+    install(app, views, editor)
+    install_editing(app, editor, views.layers)
+    visibility.install(app)
+    auth.install(app)
     processes.install(app)
     from geoapi import plots
 

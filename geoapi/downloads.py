@@ -28,7 +28,7 @@ def _select(q: ItemsQuery) -> str:
         assert q.crs is not None
         geometry = "geom" if q.crs.srid == 4326 else f"ST_Transform(geom, {q.crs.srid})"
         columns += f", ST_AsBinary({geometry}) AS geometry"
-    return f'SELECT {columns} FROM "{q.layer.id}" WHERE {where} ORDER BY {order}'
+    return f"SELECT {columns} FROM {q.source} WHERE {where} ORDER BY {order}"
 
 
 def _frame(engine: Engine, q: ItemsQuery) -> pd.DataFrame:

@@ -76,3 +76,51 @@ def error_response(error: GeoApiError) -> Response:
     """The OGC exception document of ``error``, as a Flask response."""
     body = json.dumps({"code": error.code, "description": error.description}, ensure_ascii=False)
     return Response(body, status=status_of(error), mimetype="application/json")
+
+
+class Unauthenticated(GeoApiError):
+    """A write without credentials (401)."""
+
+    code = "Unauthorized"
+
+
+class Forbidden(GeoApiError):
+    """The user may not do this to this row (403)."""
+
+    code = "Forbidden"
+
+
+class Conflict(GeoApiError):
+    """The write contradicts the data: a natural key taken, a row still referenced (409)."""
+
+    code = "Conflict"
+
+
+class PreconditionFailed(GeoApiError):
+    """``If-Match`` names a version that is not the current one (412)."""
+
+    code = "PreconditionFailed"
+
+
+class PayloadTooLarge(GeoApiError):
+    """A request body over the limit (413)."""
+
+    code = "PayloadTooLarge"
+
+
+class UnsupportedMediaType(GeoApiError):
+    """A request body in a media type the endpoint does not take (415)."""
+
+    code = "UnsupportedMediaType"
+
+
+#: Statuses of the editing errors (Part 4), looked up before :data:`STATUS`.
+EDIT_STATUS: tuple[tuple[type[GeoApiError], HTTPStatus], ...] = (
+    (Unauthenticated, HTTPStatus.UNAUTHORIZED),
+    (Forbidden, HTTPStatus.FORBIDDEN),
+    (Conflict, HTTPStatus.CONFLICT),
+    (PreconditionFailed, HTTPStatus.PRECONDITION_FAILED),
+    (PayloadTooLarge, HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
+    (UnsupportedMediaType, HTTPStatus.UNSUPPORTED_MEDIA_TYPE),
+)
+STATUS = EDIT_STATUS + STATUS

@@ -57,13 +57,16 @@ def _fetch_one(engine: Engine, sql: str, params: dict[str, Any]) -> tuple[Any, .
             return cursor.fetchone()
 
 
-def related(layer: Layer) -> list[tuple[str, str, str, str]]:
+def related(
+    layer: Layer, readable: frozenset[str] | None = None
+) -> list[tuple[str, str, str, str]]:
     """``(column, target collection, target property, title)`` of each related-features link.
 
     Forward references (an outfall's ``credit_code`` → its enterprise) and reverse ones (an
-    enterprise → its outfalls, a station → its observations), from ``Field.references``.
+    enterprise → its outfalls, a station → its observations), from ``Field.references``; only
+    to collections in ``readable`` (those the user may read) when given.
     """
-    served = {c.id: c for c in collection_layers()}
+    served = {c.id: c for c in collection_layers() if readable is None or c.id in readable}
     out = []
     for f, target, target_field in layer.references:
         if target in served:
@@ -109,7 +112,7 @@ def feature_sql(q: ItemsQuery, base_url: str, extra_links: str | None = None) ->
     columns = ", ".join(f'"{name}"' for name in q.properties)
     properties = f"row_to_json((SELECT r FROM (SELECT {columns}) r))::text" if columns else "'{}'"
     links = []
-    references = related(q.layer) if q.profile == "rel-as-link" else []
+    references = related(q.layer, q.readable) if q.profile == "rel-as-link" else []
     escapes = [(q.params.bind(a), q.params.bind(b)) for a, b in _QUERY_VALUE_ESCAPES]
     for column, target, target_field, title in references:
         prefix = q.params.bind(f"{base_url}/collections/{target}/items?{target_field}=") + "::text"
@@ -153,7 +156,8 @@ def _estimate(engine: Engine, table: str) -> float:
 
 def _count_key(engine: Engine, q: ItemsQuery, where: str) -> tuple[str, str, str, str]:
     params = repr(sorted((k, repr(v)) for k, v in q.params.values.items()))
-    return (str(engine.url), q.layer.id, where, params)
+    # the relation too: two users with the same filters may see different rows
+    return (str(engine.url), q.source, where, params)
 
 
 def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[bytes, int, int | None]:
@@ -166,7 +170,7 @@ def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[bytes, int
     costs about as much as building a page of 1,000 lines); a small table's first page always
     counts; a short last page knows its count exactly (offset + returned) without counting.
     """
-    table = f'"{q.layer.id}"'
+    table = q.source
     where = " AND ".join(q.where) or "TRUE"
     key = _count_key(engine, q, where)  # before feature_sql binds its link prefixes
     now = time.monotonic()
@@ -186,8 +190,8 @@ def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[bytes, int
     if q.offset > 0 and q.order == ['"id" ASC']:
         # Deep pages: skip the offset on the primary key's index alone, then fetch the rows.
         page = (
-            f"SELECT t.* FROM {table} t JOIN (SELECT id FROM {table} WHERE {where} "
-            f"ORDER BY id LIMIT {q.limit} OFFSET {q.offset}) k USING (id)"
+            f"SELECT t.* FROM {q.relation or q.table} AS t JOIN (SELECT id FROM {table} "
+            f"WHERE {where} ORDER BY id LIMIT {q.limit} OFFSET {q.offset}) k USING (id)"
         )
     # Only the page's rows are turned into GeoJSON, outside the subquery: a projection below
     # LIMIT/OFFSET is evaluated for every skipped row too, which made deep pages (GDAL 3.6 pages
@@ -230,7 +234,7 @@ def query_item(engine: Engine, q: ItemsQuery, fid: int, base_url: str) -> bytes 
         )
     )
     where = f"id = {q.params.bind(fid)}"
-    sql = f'SELECT {feature_sql(q, base_url, extra)} FROM "{q.layer.id}" WHERE {where}'
+    sql = f"SELECT {feature_sql(q, base_url, extra)} FROM {q.source} WHERE {where}"
     row = _fetch_one(engine, sql, q.params.values)
     return None if row is None else row[0]
 

@@ -18,11 +18,12 @@ from pygeoapi.provider.base import (
 )
 
 from geoapi import cql
+from geoapi.access import readable_ids, view_of
 from geoapi.catalog import pooled_engine
 from geoapi.crs import CRS84, resolve
 from geoapi.errors import GeoApiError
 from geoapi.features import query_item, query_page
-from geoapi.query import ItemsQuery, datetime_sql, property_value, public_fields, sort_clause
+from geoapi.query import ItemsQuery, datetime_sql, property_value, sort_clause
 from layers import get_layer
 from layers.spec import FieldType
 
@@ -52,7 +53,7 @@ class OnemapProvider(BaseProvider):
 
     def get_fields(self) -> dict[str, Any]:
         if not self._fields:
-            for f in public_fields(self.layer):
+            for f in view_of(self.layer).fields:
                 entry: dict[str, Any] = {"type": JSON_TYPES[f.type], "title": f"{f.zh} / {f.en}"}
                 if f.type in FORMATS:
                     entry["format"] = FORMATS[f.type]
@@ -62,12 +63,13 @@ class OnemapProvider(BaseProvider):
         return self._fields
 
     def _query(self, **kwargs: Any) -> ItemsQuery:
-        q = ItemsQuery(self.layer)
+        view = view_of(self.layer)
+        q = ItemsQuery(self.layer, relation=view.relation, readable=readable_ids())
         q.limit = int(kwargs.get("limit") or 10)
         q.offset = int(kwargs.get("offset") or 0)
         spec = kwargs.get("crs_transform_spec")
         q.crs = resolve(spec.target_crs_uri if spec else CRS84, self.zone_srid)
-        fields = {f.name: f for f in public_fields(self.layer)}
+        fields = {f.name: f for f in view.fields}
         selected = kwargs.get("select_properties") or []
         q.properties = tuple(n for n in fields if not selected or n in selected)
         q.skip_geometry = bool(kwargs.get("skip_geometry")) or self.layer.geometry is None

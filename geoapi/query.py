@@ -28,11 +28,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from accounts import policy
+from accounts.policy import ReadView
 from geoapi import cql
 from geoapi.crs import Crs, resolve
 from geoapi.errors import InvalidParameterValue, UnknownParameter
 from layers import REGISTRY
-from layers.spec import Field, FieldType, Layer
+from layers.spec import Access, Field, FieldType, Layer
 
 EXACT_COUNT_MAX = 100_000
 COUNT_REUSE_S = 30
@@ -73,17 +75,20 @@ PROFILES = ("rel-as-link", "rel-as-key")
 
 
 def public_fields(layer: Layer) -> tuple[Field, ...]:
-    """The fields served by the public API: personal data (``private``) is left out."""
-    return tuple(f for f in layer.fields if not f.private)
+    """The fields served to anyone: personal data (``private``) is left out."""
+    return policy.public_fields(layer)
 
 
 def collection_layers() -> tuple[Layer, ...]:
-    """Layers served as collections: every public layer with a geometry, and observations."""
-    return tuple(
-        layer
-        for layer in REGISTRY
-        if layer.access == "public" and (layer.geometry is not None or layer.time_field)
-    )
+    """Layers served as collections: every layer with a geometry, and observations. Internal
+    ones exist only for the users the policy lets read them (``accounts.policy``)."""
+    return tuple(layer for layer in REGISTRY if layer.geometry is not None or layer.time_field)
+
+
+def public_view(layer: Layer) -> ReadView:
+    """What an anonymous user reads of a public layer."""
+    assert layer.access is Access.PUBLIC, layer.id
+    return ReadView(layer, public_fields(layer), f'"{layer.id}"', personal=False)
 
 
 @dataclass
@@ -102,6 +107,19 @@ class ItemsQuery:
     profile: str = PROFILES[0]
     #: The request's own parameters (minus f/offset), repeated in the next/prev links.
     link_args: dict[str, str] = field(default_factory=dict)
+    #: What to read from: the table, or the policy's subquery limiting rows or masking fields.
+    relation: str = ""
+    #: Ids of the collections the user may read (related links point only there); None: any.
+    readable: frozenset[str] | None = None
+
+    @property
+    def source(self) -> str:
+        """The FROM item of the layer's rows for this user, aliased as the table."""
+        return f'{self.relation or self.table} AS "{self.layer.id}"'
+
+    @property
+    def table(self) -> str:
+        return f'"{self.layer.id}"'
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -213,16 +231,22 @@ def parse_items(
     zone_srid: int,
     default_limit: int = DEFAULT_ITEMS,
     max_limit: int = MAX_ITEMS,
+    view: ReadView | None = None,
+    readable: frozenset[str] | None = None,
 ) -> ItemsQuery:
-    """Validate an items request's parameters; :class:`InvalidParameterValue` on bad input."""
-    fields = {f.name: f for f in public_fields(layer)}
+    """Validate an items request's parameters; :class:`InvalidParameterValue` on bad input.
+
+    ``view`` is what the user may read of the layer (default: the anonymous view).
+    """
+    view = view or public_view(layer)
+    fields = {f.name: f for f in view.fields}
     unknown = [k for k in args if k not in RESERVED and k not in fields]
     if unknown:
         raise UnknownParameter(
             f"未知参数 / unknown parameter {unknown[0]!r}; allowed: "
             f"{', '.join(sorted(RESERVED))} and the queryables {', '.join(fields)}"
         )
-    q = ItemsQuery(layer)
+    q = ItemsQuery(layer, relation=view.relation, readable=readable)
     q.limit = _int(args, "limit", default_limit, 1, max_limit)
     q.offset = _int(args, "offset", 0, 0, 2**31 - 1)
     q.crs = resolve(args.get("crs"), zone_srid, "crs")

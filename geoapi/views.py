@@ -20,11 +20,13 @@ from typing import Any
 from flask import Flask, Response, request
 from sqlalchemy import Engine
 
+from geoapi.access import readable_ids, view_of
 from geoapi.downloads import download
+from geoapi.editing import Editor, dispatch
 from geoapi.errors import GeoApiError, InvalidParameterValue, NotFound, error_response
 from geoapi.features import collection_text, query_item, query_page
 from geoapi.provider import FORMATS, JSON_TYPES
-from geoapi.query import ItemsQuery, collection_layers, parse_items, public_fields
+from geoapi.query import ItemsQuery, collection_layers, parse_items
 
 GEOJSON = "application/geo+json"
 JSON_FORMATS = ("json", "geojson")
@@ -90,7 +92,7 @@ class FastViews:
         layer = self._layer(collection_id)
         args = self._args()
         fmt = args.pop("f", "json").lower()
-        q = parse_items(layer, args, self.zone_srid)
+        q = parse_items(layer, args, self.zone_srid, view=view_of(layer), readable=readable_ids())
         if fmt in DOWNLOAD_FORMATS:
             return download(self.engine, q, fmt)
         text, returned, matched = query_page(self.engine, q, self.base_url)
@@ -106,7 +108,7 @@ class FastViews:
             raise InvalidParameterValue(
                 f"未知参数 / unknown parameter {sorted(unknown)[0]!r} for a single feature"
             )
-        q = parse_items(layer, args, self.zone_srid)
+        q = parse_items(layer, args, self.zone_srid, view=view_of(layer), readable=readable_ids())
         try:
             fid = int(item_id)
         except ValueError:
@@ -135,7 +137,7 @@ class FastViews:
                 "x-ogc-role": "primary-geometry",
             }
         properties["id"] = {"title": "标识 / id", "type": "integer", "x-ogc-role": "id"}
-        for f in public_fields(layer):
+        for f in view_of(layer).fields:
             entry: dict[str, Any] = {
                 "title": f.en if english else f.zh,
                 "description": f"{f.zh} / {f.en}" + (f" ({f.unit})" if f.unit else ""),
@@ -166,8 +168,9 @@ class FastViews:
         )
 
 
-def install(app: Flask, views: FastViews) -> None:
-    """Wrap pygeoapi's items, item and queryables endpoints with the fast views."""
+def install(app: Flask, views: FastViews, editor: Editor) -> None:
+    """Wrap pygeoapi's items, item and queryables endpoints with the fast views; writes go to
+    ``editor`` (OGC API Features Part 4)."""
     items_endpoint = "pygeoapi.collection_items"
     queryables_endpoint = "pygeoapi.collection_queryables"
     pygeoapi_items: Callable[..., Any] = app.view_functions[items_endpoint]
@@ -175,7 +178,7 @@ def install(app: Flask, views: FastViews) -> None:
 
     def collection_items(collection_id: str, item_id: str | None = None) -> Any:
         if request.method not in ("GET", "HEAD"):
-            return pygeoapi_items(collection_id, item_id)
+            return dispatch(editor, views._layer(collection_id), item_id)
         fmt = _format()
         if fmt in PYGEOAPI_FORMATS:
             if collection_id not in views.layers:
@@ -193,7 +196,11 @@ def install(app: Flask, views: FastViews) -> None:
         try:
             if item_id is None:
                 return views.items(collection_id)
-            return views.item(collection_id, item_id)
+            response = views.item(collection_id, item_id)
+            tag = editor.etag(views.layers[collection_id], int(item_id))
+            if tag:
+                response.headers["ETag"] = tag
+            return response
         except GeoApiError as exc:
             return error_response(exc)
 

@@ -13,8 +13,11 @@ from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
 from onemap.commands.plot import plot
 from onemap.commands.quality import quality
+from onemap.commands.roles import roles
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
+from onemap.commands.tokens import tokens
+from onemap.commands.users import users
 from onemap.errors import OnemapError
 
 
@@ -23,7 +26,20 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, analyse, hj212, standards, serve, plot, quality):
+for _command in (
+    db,
+    load,
+    demo,
+    analyse,
+    hj212,
+    standards,
+    serve,
+    plot,
+    quality,
+    users,
+    roles,
+    tokens,
+):
     cli.add_command(_command)
 
 

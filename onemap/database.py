@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from functools import cache
 
@@ -39,3 +40,11 @@ def database_url() -> str:
 def engine_for(url: str) -> Engine:
     """One pooled engine per URL for the life of the process."""
     return create_engine(normalise_url(url), pool_pre_ping=True)
+
+
+def cli_actor() -> str:
+    """Who writes from the command line, as the audit trail records it (``cli:USER``)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for the uid (a container)
+        return f"cli:uid{os.getuid()}"

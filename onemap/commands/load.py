@@ -17,7 +17,7 @@ from etl.errors import DatabaseError, EtlError
 from etl.load import LoadReport, load_file
 from etl.rejects import default_rejects_path
 from layers import UnknownLayerError, get_layer
-from onemap.database import database_url, engine_for
+from onemap.database import cli_actor, database_url, engine_for
 from onemap.errors import OnemapError
 
 EXIT_REJECTS = 3
@@ -60,7 +60,7 @@ def load_and_report(path: Path, layer_id: str, *, strict: bool = False, label: s
     whether any row was rejected. An unusable file ends the batch with its exit status."""
     engine = engine_for(database_url())
     try:
-        report = load_file(path, layer_id, engine, strict=strict)
+        report = load_file(path, layer_id, engine, strict=strict, actor=cli_actor())
     except EtlError as exc:
         _fail(f"{path}: {exc}", exc.exit_code)
     line = (
@@ -139,6 +139,7 @@ def load(
                 crs=crs,
                 rejects_path=_rejects_for(rejects, file, several),
                 strict=strict,
+                actor=cli_actor(),
             )
         except DatabaseError as exc:
             _fail(exc, exc.exit_code)

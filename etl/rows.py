@@ -1,0 +1,85 @@
+"""Rows validated the one way: the checks every file row and every feature written through the
+API go through (types, enums with their Chinese labels, patterns, ranges, the credit-code and
+CAS checks, units of parameters, natural keys, geometry type, validity and coordinates, foreign
+keys). ``etl.load`` reads files into columns and calls these; ``geoapi.editing`` does the same
+with the properties of a GeoJSON feature."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import sqlalchemy as sa
+
+from etl.crs import SourceCrs
+from etl.geometry import conform, transform_geometries
+from etl.headers import field_title
+from etl.units import check_units
+from etl.upsert import existing_values, geometry_ewkb_hex
+from etl.validate import Reasons, missing_references, parse_field
+from layers import BY_ID
+from layers.schema import GEOMETRY_COLUMN
+from layers.spec import Layer
+
+
+def parse_values(
+    layer: Layer,
+    columns: Mapping[str, pd.Series],
+    n_rows: int,
+    reasons: Reasons,
+    zone: zoneinfo.ZoneInfo,
+) -> pd.DataFrame:
+    """Each given field's raw column parsed to its type, with the row-level rules applied."""
+    parsed = {
+        name: parse_field(layer.field(name), column, reasons, zone)
+        for name, column in columns.items()
+    }
+    values = pd.DataFrame(parsed, index=pd.RangeIndex(n_rows))
+    if "parameter" in values and "unit" in layer.field_names:
+        given = values["unit"] if "unit" in values else pd.Series(None, index=values.index)
+        values["unit"], problems = check_units(values["parameter"], given)
+        reasons.add_each(problems.notna().to_numpy(), problems)
+    for name in layer.natural_key:  # a NULL key would never conflict, so never upsert
+        if not layer.field(name).required:
+            reasons.add(
+                values[name].isna(), f"缺少 {field_title(layer.field(name))} / {name} missing"
+            )
+    return values
+
+
+def add_geometries(
+    layer: Layer,
+    values: pd.DataFrame,
+    geometries: npt.NDArray[np.object_],
+    reasons: Reasons,
+    source: SourceCrs | None = None,
+) -> None:
+    """Geometries (in ``source``, else WGS84 already) conformed to the layer's column and put
+    into ``values`` as hex EWKB."""
+    if source is not None and not source.is_wgs84:
+        geometries = transform_geometries(geometries, source)
+    conformed = conform(geometries, layer, reasons)
+    values[GEOMETRY_COLUMN] = geometry_ewkb_hex(conformed, layer.srid)
+
+
+def check_references(
+    connection: sa.Connection, layer: Layer, values: pd.DataFrame, reasons: Reasons
+) -> None:
+    """Foreign keys must exist in the target table, or (self-references) among good rows."""
+    for f, target_layer, target_field in layer.references:
+        if f.name not in values.columns:
+            continue
+        column = values[f.name]
+        known = existing_values(connection, target_layer, target_field, column.dropna().unique())
+        if target_layer == layer.id and target_field in values.columns:
+            known |= set(values.loc[~reasons.bad, target_field].dropna())
+        target = BY_ID[target_layer]
+        reasons.add(
+            missing_references(column, known),
+            f"{field_title(f)} {{}} 在{target.zh}中不存在 / {f.name} {{}} "
+            f"not found in {target_layer}.{target_field}",
+            column,
+        )

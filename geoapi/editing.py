@@ -1,0 +1,349 @@
+"""Editing through the API: OGC API Features Part 4 (1.0.0-draft.2) on every layer's items.
+
+* ``POST /collections/{id}/items`` (one GeoJSON Feature) → 201, ``Location`` and ``ETag``;
+* ``PUT`` (replace), ``PATCH`` (``application/merge-patch+json``: ``null`` unsets a property)
+  and ``DELETE`` on ``/items/{fid}``; ``If-Match`` with a stale ETag → 412, nothing changed;
+* ``OPTIONS`` answers ``Allow`` with the methods this user may use there (QGIS >= 3.32 decides
+  whether a layer is editable from exactly that);
+* ``GET /items/{fid}/history`` → the feature's audit entries, newest first (staff, admin).
+
+Who may write which rows is ``accounts.policy.write_scope``'s answer; a row must be within the
+scope before and after the change (an enterprise cannot take another's row by PATCHing its
+credit code). Values are validated by the loader's own checks (``geoapi.feature_input`` →
+``etl.rows``). Each write is one transaction naming its actor, so the audit trigger records who.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+from flask import Flask, Response, request
+
+from accounts import audit
+from accounts.policy import WriteScope
+from geoapi.access import readable_ids, scope_of, view_of
+from geoapi.auth import current_principal
+from geoapi.errors import (
+    Conflict,
+    Forbidden,
+    GeoApiError,
+    InvalidParameterValue,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    Unauthenticated,
+    UnsupportedMediaType,
+    error_response,
+)
+from geoapi.feature_input import check_properties, feature_from_body, read_geometry, validated_row
+from geoapi.features import query_item
+from geoapi.query import parse_items
+from layers.schema import GEOMETRY_COLUMN
+from layers.spec import Layer, input_fields
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+FEATURE_TYPES = ("application/geo+json", "application/json")
+MERGE_PATCH = "application/merge-patch+json"
+#: Part 4's conformance classes this API implements.
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/req/optimistic-locking-etags",
+)
+ETAG_SQL = "md5(row_to_json(t)::text)"
+
+
+def _fid(item_id: str) -> int:
+    try:
+        fid = int(item_id)
+    except ValueError:
+        raise NotFound(f"无此要素 / no feature {item_id!r}") from None
+    if not -(2**63) < fid < 2**63:
+        raise NotFound(f"无此要素 / no feature {item_id!r}")
+    return fid
+
+
+def _body(allowed: tuple[str, ...]) -> bytes:
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"请求体超过10 MB / the body is larger than {MAX_BODY_BYTES} bytes")
+    if request.mimetype not in allowed:
+        raise UnsupportedMediaType(
+            f"不支持的媒体类型 / Content-Type {request.mimetype or 'none'!r}: use "
+            + " or ".join(allowed)
+        )
+    body = request.get_data(cache=False)
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"请求体超过10 MB / the body is larger than {MAX_BODY_BYTES} bytes")
+    return body
+
+
+def _scope(layer: Layer) -> WriteScope:
+    scope = scope_of(layer)
+    if scope is None:
+        principal = current_principal()
+        if principal.anonymous:
+            raise Unauthenticated(f"请先登录 / sign in to write {layer.id}")
+        raise Forbidden(f"无写入权限 / {principal.login} may not write {layer.id}")
+    return scope
+
+
+def _own_only(scope: WriteScope, row: Mapping[str, Any] | None, when: str) -> None:
+    if not scope.allows(row):
+        raise Forbidden(
+            f"只能编辑本企业的记录 / only your own enterprise's rows may be written ({when})"
+        )
+
+
+class Editor:
+    """The editing routes of one app (its engine, mount URL and the park's GK zone)."""
+
+    def __init__(self, engine: sa.Engine, base_url: str, zone_srid: int) -> None:
+        self.engine = engine
+        self.base_url = base_url
+        self.zone_srid = zone_srid
+
+    # reading back -----------------------------------------------------------------------
+    def etag(self, layer: Layer, fid: int) -> str | None:
+        """The current version of a feature, as an ETag value (quoted)."""
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                sa.text(f'SELECT {ETAG_SQL} FROM "{layer.id}" t WHERE id = :i'), {"i": fid}
+            ).scalar_one_or_none()
+        return None if value is None else f'"{value}"'
+
+    def _feature_response(self, layer: Layer, fid: int, status: int) -> Response:
+        q = parse_items(layer, {}, self.zone_srid, view=view_of(layer), readable=readable_ids())
+        body = query_item(self.engine, q, fid, self.base_url)
+        response = Response(body or b"", status=status, mimetype="application/geo+json")
+        tag = self.etag(layer, fid)
+        if tag:
+            response.headers["ETag"] = tag
+        return response
+
+    # the row as stored ----------------------------------------------------------------
+    def _existing(
+        self, connection: sa.Connection, layer: Layer, fid: int
+    ) -> tuple[dict[str, Any], str]:
+        """The stored row (locked), its ETag; NotFound when it does not exist for the user."""
+        view = view_of(layer)
+        geometry = ", ST_AsGeoJSON(t.geom) AS geojson" if layer.geometry is not None else ""
+        row = (
+            connection.execute(
+                sa.text(
+                    f"SELECT to_jsonb(t) - 'geom' AS row, {ETAG_SQL} AS etag{geometry}, "
+                    f"EXISTS (SELECT 1 FROM {view.relation} v WHERE v.id = t.id) AS visible "
+                    f'FROM "{layer.id}" t WHERE t.id = :i FOR UPDATE OF t'
+                ),
+                {"i": fid},
+            )
+            .mappings()
+            .one_or_none()
+        )
+        if row is None or not row["visible"]:
+            raise NotFound(f"无此要素 / no feature {fid} in {layer.id}")
+        stored = dict(row["row"])
+        if layer.geometry is not None:
+            stored[GEOMETRY_COLUMN] = json.loads(row["geojson"])
+        return stored, f'"{row["etag"]}"'
+
+    @staticmethod
+    def _check_version(etag: str) -> None:
+        wanted = request.headers.get("If-Match")
+        if wanted is None:
+            return
+        tags = {t.strip() for t in wanted.split(",")}
+        if "*" not in tags and etag not in tags and f"W/{etag}" not in tags:
+            raise PreconditionFailed(
+                f"要素已被他人修改 / the feature has changed since {wanted}: read it again"
+            )
+
+    # writing --------------------------------------------------------------------------
+    def _begin(self) -> Any:
+        connection = self.engine.connect()
+        transaction = connection.begin()
+        principal = current_principal()
+        audit.set_actor(connection, f"user:{principal.login}")
+        return connection, transaction
+
+    def _run(self, action: Any) -> Any:
+        connection, transaction = self._begin()
+        try:
+            result = action(connection)
+            transaction.commit()
+            return result
+        except sa.exc.IntegrityError as exc:
+            transaction.rollback()
+            raise Conflict(_integrity_message(exc)) from None
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            connection.close()
+
+    def create(self, layer: Layer) -> Response:
+        scope = _scope(layer)
+        feature = feature_from_body(_body(FEATURE_TYPES))
+        properties = feature.get("properties") or {}
+        check_properties(layer, properties)
+        geometry = read_geometry(
+            feature.get("geometry"), request.headers.get("Content-Crs"), self.zone_srid
+        )
+
+        def insert(connection: sa.Connection) -> int:
+            row = validated_row(connection, layer, properties, geometry)
+            _own_only(scope, row, "new row")
+            columns = [c for c in row if c != GEOMETRY_COLUMN]
+            names = ", ".join(f'"{c}"' for c in columns)
+            binds = ", ".join(f":v{i}" for i in range(len(columns)))
+            params: dict[str, Any] = {f"v{i}": row[c] for i, c in enumerate(columns)}
+            if GEOMETRY_COLUMN in row:
+                names += ", geom"
+                binds += ", CAST(:geom AS geometry)"
+                params["geom"] = row[GEOMETRY_COLUMN]
+            return int(
+                connection.execute(
+                    sa.text(f'INSERT INTO "{layer.id}" ({names}) VALUES ({binds}) RETURNING id'),
+                    params,
+                ).scalar_one()
+            )
+
+        fid = self._run(insert)
+        response = self._feature_response(layer, fid, 201)
+        response.headers["Location"] = f"{self.base_url}/collections/{layer.id}/items/{fid}"
+        return response
+
+    def replace(self, layer: Layer, fid: int, merge: bool) -> Response:
+        scope = _scope(layer)
+        feature = (
+            _merge_patch(_body((MERGE_PATCH,)))
+            if merge
+            else feature_from_body(_body(FEATURE_TYPES))
+        )
+        if "id" in feature and str(feature["id"]) != str(fid):
+            raise InvalidParameterValue(f"不能修改要素标识 / the id is {fid}, not {feature['id']}")
+        patch = feature.get("properties") or {}
+        check_properties(layer, patch)
+
+        def update(connection: sa.Connection) -> None:
+            stored, etag = self._existing(connection, layer, fid)
+            self._check_version(etag)
+            _own_only(scope, stored, "as stored")
+            if merge:
+                properties = {f.name: stored.get(f.name) for f in input_fields(layer)}
+                properties.update(patch)
+            else:
+                properties = dict(patch)
+            raw_geometry = feature.get("geometry", stored.get(GEOMETRY_COLUMN) if merge else None)
+            crs = request.headers.get("Content-Crs") if "geometry" in feature else None
+            geometry = read_geometry(raw_geometry, crs, self.zone_srid)
+            row = validated_row(connection, layer, properties, geometry)
+            _own_only(scope, row, "after the change")
+            columns = [c for c in row if c != GEOMETRY_COLUMN]
+            sets = [f'"{c}" = :v{i}' for i, c in enumerate(columns)]
+            params: dict[str, Any] = {f"v{i}": row[c] for i, c in enumerate(columns)}
+            if GEOMETRY_COLUMN in row:
+                sets.append("geom = CAST(:geom AS geometry)")
+                params["geom"] = row[GEOMETRY_COLUMN]
+            params["fid"] = fid
+            connection.execute(
+                sa.text(f'UPDATE "{layer.id}" SET {", ".join(sets)} WHERE id = :fid'), params
+            )
+
+        self._run(update)
+        return self._feature_response(layer, fid, 200)
+
+    def delete(self, layer: Layer, fid: int) -> Response:
+        scope = _scope(layer)
+
+        def remove(connection: sa.Connection) -> None:
+            stored, etag = self._existing(connection, layer, fid)
+            self._check_version(etag)
+            _own_only(scope, stored, "as stored")
+            connection.execute(sa.text(f'DELETE FROM "{layer.id}" WHERE id = :i'), {"i": fid})
+
+        self._run(remove)
+        return Response(status=204)
+
+    def history(self, layer: Layer, fid: int) -> Response:
+        with self.engine.connect() as connection:
+            entries = audit.history(connection, layer.id, fid)
+        if not entries and self.etag(layer, fid) is None:
+            raise NotFound(f"无此要素 / no feature {fid} in {layer.id}")
+        body = {"collection": layer.id, "id": fid, "changes": entries}
+        return Response(audit.dumps([body])[1:-1], mimetype="application/json")
+
+
+def _merge_patch(body: bytes) -> dict[str, Any]:
+    """A merge patch (RFC 7396) of a feature: its ``properties`` and maybe its ``geometry``."""
+    try:
+        patch = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidParameterValue("请求体不是JSON / the body is not JSON") from None
+    if not isinstance(patch, dict):
+        raise InvalidParameterValue("合并补丁须为对象 / a merge patch must be a JSON object")
+    if "properties" in patch and not isinstance(patch["properties"], dict):
+        raise InvalidParameterValue("properties 须为对象 / properties must be an object")
+    return patch
+
+
+def _integrity_message(exc: sa.exc.IntegrityError) -> str:
+    original = exc.orig
+    if isinstance(original, psycopg.errors.UniqueViolation):
+        return "与已有要素的唯一键重复 / another feature has the same natural key"
+    if isinstance(original, psycopg.errors.ForeignKeyViolation):
+        return "仍被其他要素引用，不能删除或改键 / other features still refer to this one"
+    first = str(original).strip().splitlines()[0] if str(original).strip() else "integrity"
+    return f"数据库拒绝了本次写入 / the database refused the write: {first}"
+
+
+def install(app: Flask, editor: Editor, layers_by_id: Mapping[str, Layer]) -> None:
+    """Route the items endpoints' write methods, OPTIONS and the history to ``editor``."""
+    endpoint = "pygeoapi.collection_items"
+    mount = app.config["ONEMAP_MOUNT"]
+    item_rule = mount + "/collections/<path:collection_id>/items/<path:item_id>"
+    app.add_url_rule(item_rule, endpoint=endpoint, methods=["PATCH"])
+
+    def history(collection_id: str, item_id: str) -> Response:
+        try:
+            return editor.history(layers_by_id[collection_id], _fid(item_id))
+        except GeoApiError as exc:
+            return error_response(exc)
+
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/items/<int:item_id>/history",
+        endpoint="feature_history",
+        view_func=history,
+        methods=["GET"],
+    )
+
+    @app.before_request
+    def options() -> Response | None:
+        if request.method != "OPTIONS" or request.endpoint != endpoint:
+            return None
+        layer = layers_by_id[(request.view_args or {})["collection_id"]]
+        from accounts.policy import allowed_methods
+
+        item = bool((request.view_args or {}).get("item_id"))
+        response = Response(status=204)
+        response.headers["Allow"] = ", ".join(allowed_methods(current_principal(), layer, item))
+        return response
+
+
+def dispatch(editor: Editor, layer: Layer, item_id: str | None) -> Response:
+    """Run one write request (the items view hands them here)."""
+    try:
+        if item_id is None:
+            if request.method != "POST":
+                raise InvalidParameterValue(f"不支持的方法 / {request.method} on items")
+            return editor.create(layer)
+        fid = _fid(item_id)
+        if request.method == "DELETE":
+            return editor.delete(layer, fid)
+        return editor.replace(layer, fid, merge=request.method == "PATCH")
+    except GeoApiError as exc:
+        return error_response(exc)

@@ -1,0 +1,140 @@
+"""Every request passes here first: who is asking, and may they make this request at all.
+
+Each endpoint of the app has exactly one rule in :data:`ROUTES`; the decision for a rule is
+``accounts.policy.check``'s, never the view's. An endpoint missing from the table is refused
+(and ``tests/geoapi/test_access_matrix.py``, generated from the app's URL map, fails), so a new
+route cannot escape the policy. Rows and fields are limited further down, by the views asking
+``accounts.policy.read_view`` / ``write_scope``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, g, request
+
+from accounts import policy
+from accounts.policy import Rule
+from geoapi import auth
+from layers import BY_ID
+
+C, OPEN, S, H = Rule.COLLECTION, Rule.OPEN, Rule.SIGNED_IN, Rule.HISTORY
+
+#: The rule of every endpoint (Flask endpoint name → rule).
+ROUTES: dict[str, Rule] = {
+    # the page, its assets and the sign-in routes
+    "webmap.index": OPEN,
+    "webmap.static": OPEN,
+    "webmap.hillshade_png": OPEN,
+    "static": OPEN,
+    "login": OPEN,
+    "logout": OPEN,
+    "me": OPEN,  # answers 401 itself when nobody is signed in
+    # OGC API: discovery
+    "pygeoapi.landing_page": OPEN,
+    "pygeoapi.conformance": OPEN,
+    "pygeoapi.openapi": OPEN,  # filtered per user by geoapi.visibility
+    "pygeoapi.static": OPEN,
+    "pygeoapi.asyncapi": OPEN,
+    "pygeoapi.get_tilematrix_sets": OPEN,
+    "pygeoapi.get_tilematrix_set": OPEN,
+    "pygeoapi.stac_catalog_root": OPEN,
+    "pygeoapi.stac_catalog_path": OPEN,
+    "pygeoapi.stac_landing_page": OPEN,
+    "pygeoapi.stac_search": OPEN,
+    # OGC API: collections (the list is filtered per user; a collection must be readable)
+    "pygeoapi.collections": C,
+    "pygeoapi.collection_items": C,
+    "pygeoapi.collection_queryables": C,
+    "pygeoapi.collection_schema": C,
+    "pygeoapi.collection_coverage": C,
+    "pygeoapi.collection_map": C,
+    "pygeoapi.get_collection_edr_query": C,
+    "pygeoapi.get_collection_tiles": C,
+    "pygeoapi.get_collection_tiles_metadata": C,
+    "pygeoapi.get_collection_tiles_data": C,
+    "feature_history": H,
+    # OGC API: processes (analyses read public data only) and jobs (none are stored)
+    "pygeoapi.get_processes": OPEN,
+    "pygeoapi.execute_process_jobs": OPEN,
+    "pygeoapi.get_jobs": S,
+    "pygeoapi.get_job_result": S,
+    # station plots (stations are public)
+    "station_plot": OPEN,
+}
+#: Rules for endpoints added by other rooms at install time (e.g. health checks).
+EXTRA_ROUTES: dict[str, Rule] = {}
+
+
+def rule_of(endpoint: str | None) -> Rule | None:
+    """The rule of ``endpoint``; None when it has none (refused)."""
+    if endpoint is None:
+        return None
+    return ROUTES.get(endpoint) or EXTRA_ROUTES.get(endpoint)
+
+
+def _refusal(status: int, message: str, code: str) -> Response:
+    body = json.dumps({"code": code, "description": message}, ensure_ascii=False)
+    return auth.challenge(Response(body, status=status, mimetype="application/json"))
+
+
+CODES = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 429: "TooManyRequests"}
+
+
+def _guard() -> Response | None:
+    if request.endpoint is None:
+        return None  # no route matched: Flask answers 404/405 itself
+    try:
+        principal = auth.resolve()
+    except auth.Unauthorized as exc:
+        response = _refusal(exc.status, exc.message, CODES[exc.status])
+        if exc.retry_after_s:
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+    g.principal = principal
+    rule = rule_of(request.endpoint)
+    if rule is None:
+        return _refusal(404, f"未开放的路径 / {request.path} is not served", "NotFound")
+    if (
+        principal.via == "session"
+        and request.method not in ("GET", "HEAD", "OPTIONS")
+        and request.endpoint != "login"
+    ):
+        sent = request.headers.get(auth.CSRF_HEADER, "")
+        if not principal.csrf_token or not auth.passwords.same(sent, principal.csrf_token):
+            return _refusal(
+                403,
+                f"缺少或错误的CSRF令牌 / missing or wrong {auth.CSRF_HEADER} header",
+                "Forbidden",
+            )
+    collection_id = (request.view_args or {}).get("collection_id")
+    layer = BY_ID.get(collection_id) if collection_id else None
+    if layer is not None and layer.id not in served_ids():
+        layer = None
+    denial = policy.check(principal, rule, request.method, layer, collection_id)
+    if denial is not None:
+        return _refusal(denial.status, denial.message, CODES[denial.status])
+    return None
+
+
+def served_ids() -> frozenset[str]:
+    """The ids of the layers the API serves as collections."""
+    from geoapi.query import collection_layers
+
+    return frozenset(layer.id for layer in collection_layers())
+
+
+def _personal(response: Response) -> Response:
+    """Answers to signed-in users depend on who asks: no shared cache may keep them."""
+    principal = auth.current_principal()
+    if not principal.anonymous:
+        response.vary.add("Authorization")
+        response.vary.add("Cookie")
+        response.headers["Cache-Control"] = "private"
+    return response
+
+
+def install(app: Flask) -> None:
+    """Guard every request of ``app`` (before any other hook)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _guard)
+    app.after_request(_personal)
