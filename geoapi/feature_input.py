@@ -85,7 +85,7 @@ def read_geometry(geometry: Any, crs_header: str | None, zone_srid: int) -> Any:
         raise InvalidParameterValue("几何不是有效的GeoJSON / geometry is not GeoJSON") from None
     crs = resolve((crs_header or "").strip().strip("<>") or None, zone_srid, "Content-Crs")
     if crs.lat_first:
-        shape = shapely.ops.transform(lambda x, y, z=None: (y, x), shape)
+        shape = shapely.transform(shape, lambda xy: xy[:, ::-1])
     return shape, crs.srid
 
 

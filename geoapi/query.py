@@ -85,6 +85,11 @@ def collection_layers() -> tuple[Layer, ...]:
     return tuple(layer for layer in REGISTRY if layer.geometry is not None or layer.time_field)
 
 
+def public_collections() -> tuple[Layer, ...]:
+    """The collections anonymous users see."""
+    return tuple(layer for layer in collection_layers() if layer.access is Access.PUBLIC)
+
+
 def public_view(layer: Layer) -> ReadView:
     """What an anonymous user reads of a public layer."""
     assert layer.access is Access.PUBLIC, layer.id

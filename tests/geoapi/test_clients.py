@@ -12,7 +12,7 @@ import pytest
 from owslib.ogcapi.features import Features
 from sqlalchemy import create_engine
 
-from geoapi.query import collection_layers
+from geoapi.query import public_collections
 
 #: observations is downloaded as one day's slice: at GDAL 3.6's fixed 10 features per request the
 #: whole 383k-row table would take 38k requests (see the report of issue 3).
@@ -31,7 +31,7 @@ def _count(path: Path, layer: str) -> int:
     return int(line.split(":")[1])
 
 
-@pytest.mark.parametrize("layer_id", [layer.id for layer in collection_layers()])
+@pytest.mark.parametrize("layer_id", [layer.id for layer in public_collections()])
 def test_ogr2ogr_downloads_each_collection_whole(
     api_url: str, demo_db_url: str, demo_counts: dict[str, int], layer_id: str, tmp_path: Path
 ) -> None:
@@ -114,7 +114,7 @@ print(json.dumps(out))
 def test_every_layer_whole_in_a_crs_asked_of_the_server(
     api_url: str, demo_counts: dict[str, int], epsg: int
 ) -> None:
-    layers = [layer.id for layer in collection_layers() if layer.geometry is not None]
+    layers = [layer.id for layer in public_collections() if layer.geometry is not None]
     done = subprocess.run(
         [sys.executable, "-c", PYOGRIO_IN_CRS, f"OAPIF:{api_url}", f"EPSG:{epsg}", *layers],
         capture_output=True, text=True, timeout=600, check=False,

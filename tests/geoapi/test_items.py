@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from flask.testing import FlaskClient
 
-from geoapi.query import collection_layers, public_fields
+from geoapi.query import public_collections, public_fields
 from layers import get_layer
 
 ITEMS = "/ogcapi/collections/{}/items"
@@ -45,13 +45,19 @@ def test_conformance_lists_parts_1_2_3(client: FlaskClient) -> None:
         "cql2/1.0/conf/basic-cql2",
     ):
         assert base + uri in classes
-    assert base + "ogcapi-features-4/1.0/conf/create-replace-delete" not in classes
+    # Part 4 (editing, issue 10): create/replace/delete, update and ETag locking
+    for uri in (
+        "ogcapi-features-4/1.0/conf/create-replace-delete",
+        "ogcapi-features-4/1.0/conf/update",
+        "ogcapi-features-4/1.0/req/optimistic-locking-etags",
+    ):
+        assert base + uri in classes
 
 
 def test_collections_have_bilingual_titles_extents_and_crs(client: FlaskClient) -> None:
     zh = get_json(client, "/ogcapi/collections?f=json&lang=zh-CN")["collections"]
     en = get_json(client, "/ogcapi/collections?f=json&lang=en-US")["collections"]
-    assert {c["id"] for c in zh} == {layer.id for layer in collection_layers()}
+    assert {c["id"] for c in zh} == {layer.id for layer in public_collections()}
     by_id = {c["id"]: c for c in en}
     assert {c["id"]: c["title"] for c in zh}["enterprises"] == "企业"
     assert by_id["enterprises"]["title"] == "Enterprises"
@@ -75,7 +81,7 @@ def test_queryables_have_titles_types_and_enums(client: FlaskClient) -> None:
 
 
 def test_every_feature_carries_every_public_property(client: FlaskClient) -> None:
-    for layer in collection_layers():
+    for layer in public_collections():
         page = get_json(client, ITEMS.format(layer.id) + "?limit=50")
         names = [f.name for f in public_fields(layer)]
         for feature in page["features"]:
