@@ -153,8 +153,11 @@ def layer_config(layer: Layer, registry: tuple[Layer, ...]) -> dict[str, Any]:
 
 
 def map_config(registry: Iterable[Layer]) -> dict[str, Any]:
-    """The page's configuration: groups in the modules' order and one entry per map layer."""
-    everything = tuple(registry)
+    """The page's configuration: groups in the modules' order and one entry per map layer.
+
+    The page is the same for everyone: it knows public layers only (internal ones, and links
+    to them, are for signed-in users the policy lets read them)."""
+    everything = tuple(layer for layer in registry if layer.access is Access.PUBLIC)
     layers = map_layers(everything)
     groups = [g for g in Group if any(layer.group == g for layer in layers)]
     return {
