@@ -114,6 +114,9 @@ def _patch_openapi(openapi: dict[str, Any]) -> None:
         get = path.get("get")
         if route.startswith("/collections/") and "/items" in route and isinstance(get, dict):
             get.setdefault("parameters", []).append(dict(PROFILE_PARAMETER))
+    from geoapi.editing import declare_in_openapi
+
+    declare_in_openapi(openapi)
 
 
 def _write_documents(config: dict[str, Any], runtime_dir: Path) -> None:

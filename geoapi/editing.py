@@ -57,6 +57,24 @@ CONFORMANCE = (
 ETAG_SQL = "md5(row_to_json(t)::text)"
 
 
+def is_create() -> bool:
+    """Whether a POST to items creates a feature rather than searching with a CQL2 JSON body
+    (pygeoapi's POST search, a read): everything but ``application/json`` that is not a
+    GeoJSON Feature is a create (a wrong media type is then the create's 415)."""
+    if request.method != "POST":
+        return False
+    if request.mimetype != "application/json":
+        return True
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        return True  # too large for either: the create path answers 413
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(body, dict) and body.get("type") == "Feature"
+
+
 def _fid(item_id: str) -> int:
     try:
         fid = int(item_id)
@@ -76,7 +94,7 @@ def _body(allowed: tuple[str, ...]) -> bytes:
             f"不支持的媒体类型 / Content-Type {request.mimetype or 'none'!r}: use "
             + " or ".join(allowed)
         )
-    body = request.get_data(cache=False)
+    body = request.get_data(cache=True)
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"请求体超过10 MB / the body is larger than {MAX_BODY_BYTES} bytes")
     return body
@@ -347,3 +365,61 @@ def dispatch(editor: Editor, layer: Layer, item_id: str | None) -> Response:
         return editor.replace(layer, fid, merge=request.method == "PATCH")
     except GeoApiError as exc:
         return error_response(exc)
+
+
+def _operation(summary: str, op_id: str, body_type: str | None, codes: dict[str, str]) -> Any:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "operationId": op_id,
+        "security": [{"bearer": []}, {"basic": []}],
+        "responses": {code: {"description": text} for code, text in codes.items()},
+    }
+    if body_type:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {body_type: {"schema": {"type": "object"}}},
+        }
+    return operation
+
+
+def declare_in_openapi(openapi: dict[str, Any]) -> None:
+    """Declare the editing operations (Part 4) and the sign-in schemes in the OpenAPI
+    document: a POST of ``application/geo+json`` to items creates; PUT, PATCH and DELETE on an
+    item."""
+    components = openapi.setdefault("components", {})
+    components.setdefault("securitySchemes", {}).update(
+        {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "onemap API token"},
+            "basic": {"type": "http", "scheme": "basic", "description": "login and password"},
+        }
+    )
+    refused = {"400": "无效要素 / invalid feature", "401": "请登录 / sign in", "403": "无权限"}
+    for route, path in openapi.get("paths", {}).items():
+        if not route.startswith("/collections/"):
+            continue
+        collection = route.split("/")[2]
+        name = "".join(part.capitalize() for part in collection.split("_"))
+        if route.endswith("/items") and isinstance(path.get("post"), dict):
+            content = path["post"].setdefault("requestBody", {}).setdefault("content", {})
+            content["application/geo+json"] = {"schema": {"type": "object"}}
+            path["post"]["description"] = (
+                "application/geo+json: 新增一个要素 / create one feature (OGC API Features "
+                "Part 4); application/json: CQL2 JSON search"
+            )
+        if route.endswith("/items/{featureId}"):
+            changed = {"200": "已修改 / changed", "412": "版本不符 / stale If-Match", **refused}
+            path["put"] = _operation(
+                "替换要素 / replace a feature", f"replace{name}Feature", GEOJSON_TYPE, changed
+            )
+            path["patch"] = _operation(
+                "修改要素 / update a feature", f"update{name}Feature", MERGE_PATCH, changed
+            )
+            path["delete"] = _operation(
+                "删除要素 / delete a feature",
+                f"delete{name}Feature",
+                None,
+                {"204": "已删除 / deleted", "409": "仍被引用 / still referenced", **refused},
+            )
+
+
+GEOJSON_TYPE = FEATURE_TYPES[0]

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from geoapi.access import readable_ids, view_of
 from geoapi.downloads import download
-from geoapi.editing import Editor, dispatch
+from geoapi.editing import Editor, dispatch, is_create
 from geoapi.errors import GeoApiError, InvalidParameterValue, NotFound, error_response
 from geoapi.features import collection_text, query_item, query_page
 from geoapi.provider import FORMATS, JSON_TYPES
@@ -177,6 +177,8 @@ def install(app: Flask, views: FastViews, editor: Editor) -> None:
     pygeoapi_queryables: Callable[..., Any] = app.view_functions[queryables_endpoint]
 
     def collection_items(collection_id: str, item_id: str | None = None) -> Any:
+        if request.method == "POST" and item_id is None and not is_create():
+            return pygeoapi_items(collection_id, item_id)  # a CQL2 JSON search: a read
         if request.method not in ("GET", "HEAD"):
             return dispatch(editor, views._layer(collection_id), item_id)
         fmt = _format()

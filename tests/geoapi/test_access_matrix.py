@@ -158,9 +158,12 @@ def test_each_role_on_each_route(
         if rule.endpoint in ("logout", "login") and method == "POST":
             continue  # sign-in routes are tested on their own (test_sign_in.py)
         url = _url(rule, layer, item)
-        kwargs: dict[str, Any] = {"headers": {**headers, "Content-Type": "application/json"}}
+        # GeoJSON: a POST to items creates (with a CQL2 JSON body it would be a search, a read)
+        kwargs: dict[str, Any] = {"headers": {**headers, "Content-Type": "application/geo+json"}}
         if method in ("POST", "PUT", "PATCH"):
             kwargs["data"] = b"{}"  # never a valid feature: an allowed write is a 4xx of its own
+            if method == "PATCH":
+                kwargs["headers"]["Content-Type"] = "application/merge-patch+json"
         response = client.open(url, method=method, **kwargs)
         # 501: pygeoapi's own "not configured" (AsyncAPI, tiles); never a 500
         ok = response.status_code < 500 or response.status_code == 501
