@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from accounts.audit import set_actor
 from etl.hj212.codec import DATA_FLAGS, VALUE_FIELD, FrameError, Packet, parse_time
 from etl.upsert import upsert
 from layers import get_layer
@@ -156,6 +157,14 @@ def observation_frame(rows: Sequence[ValueRow], station_of: dict[str, str]) -> p
     return frame.reset_index(drop=True)
 
 
-def store_values(connection: sa.Connection, frame: pd.DataFrame) -> tuple[int, int]:
-    """Upsert observation rows inside ``connection``'s transaction; (inserted, updated)."""
+#: Who stores device data, as the audit trail records each batch.
+HJ212_ACTOR = "hj212"
+
+
+def store_values(
+    connection: sa.Connection, frame: pd.DataFrame, actor: str = HJ212_ACTOR
+) -> tuple[int, int]:
+    """Upsert observation rows inside ``connection``'s transaction; (inserted, updated). The
+    audit trail records the batch (its row count) under ``actor``."""
+    set_actor(connection, actor)
     return upsert(connection, get_layer("observations"), frame)
