@@ -169,7 +169,7 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
         flask_app = _import_pygeoapi()
     _declare_conformance()
 
-    from geoapi import auth, guard, processes, visibility
+    from geoapi import auth, forms, guard, processes, visibility
     from geoapi.editing import Editor
     from geoapi.editing import install as install_editing
     from geoapi.views import FastViews, install
@@ -196,6 +196,7 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     install_editing(app, editor, views.layers)
     visibility.install(app)
     auth.install(app)
+    forms.install(app)
     processes.install(app)
     from geoapi import plots
 

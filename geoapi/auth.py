@@ -32,6 +32,9 @@ from accounts.errors import BadCredentials, Throttled
 from accounts.principal import ANONYMOUS, Principal
 
 SESSION_COOKIE = "onemap_session"
+#: A cookie holding no secret, readable by the page's script, saying that a session may exist:
+#: the page asks ``/me`` only then (an anonymous visit makes no request that answers 401).
+SIGNED_IN_COOKIE = "onemap_signed_in"
 CSRF_HEADER = "X-CSRF-Token"
 #: Sent by the one-map page's own requests: a 401 then carries no Basic challenge, which would
 #: make the browser pop up its own sign-in dialog.
@@ -219,6 +222,14 @@ def install(app: Flask) -> None:
             secure=request.is_secure,
             path="/",
         )
+        response.set_cookie(
+            SIGNED_IN_COOKIE,
+            "1",
+            max_age=sessions.session_hours() * 3600,
+            samesite="Lax",
+            secure=request.is_secure,
+            path="/",
+        )
         return response
 
     @app.post("/logout")
@@ -230,6 +241,7 @@ def install(app: Flask) -> None:
                 _cache.pop("s:" + passwords.digest(cookie), None)
         response = _json({"signed_out": True})
         response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(SIGNED_IN_COOKIE, path="/")
         return response
 
     @app.get("/me")

@@ -16,6 +16,7 @@ credit code). Values are validated by the loader's own checks (``geoapi.feature_
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -73,6 +74,19 @@ def is_create() -> bool:
     except (ValueError, UnicodeDecodeError):
         return False
     return isinstance(body, dict) and body.get("type") == "Feature"
+
+
+_CODING_SUFFIX = re.compile(r":(gzip|br|deflate|zstd)$")
+
+
+def _version(tag: str) -> str:
+    """The stored version an ETag names: a compressed response's ETag carries its coding
+    (flask-compress: ``"abc:gzip"``), a weak one ``W/``; both name the same row version."""
+    tag = tag.strip()
+    if tag == "*":
+        return tag
+    tag = tag.removeprefix("W/").strip('"')
+    return _CODING_SUFFIX.sub("", tag)
 
 
 def _fid(item_id: str) -> int:
@@ -174,8 +188,8 @@ class Editor:
         wanted = request.headers.get("If-Match")
         if wanted is None:
             return
-        tags = {t.strip() for t in wanted.split(",")}
-        if "*" not in tags and etag not in tags and f"W/{etag}" not in tags:
+        tags = {_version(t) for t in wanted.split(",")}
+        if "*" not in tags and _version(etag) not in tags:
             raise PreconditionFailed(
                 f"要素已被他人修改 / the feature has changed since {wanted}: read it again"
             )

@@ -31,6 +31,7 @@ ROUTES: dict[str, Rule] = {
     "login": OPEN,
     "logout": OPEN,
     "me": OPEN,  # answers 401 itself when nobody is signed in
+    "edit_forms": S,
     # OGC API: discovery
     "pygeoapi.landing_page": OPEN,
     "pygeoapi.conformance": OPEN,

@@ -6,8 +6,6 @@ it is made once and every API test only reads it. The app is served over real HT
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -46,33 +44,3 @@ def demo_counts(demo_db_url: str) -> dict[str, int]:
         }
     engine.dispose()
     return counts
-
-
-PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture(scope="session")
-def demo_accounts(demo_db_url: str) -> dict[str, Any]:
-    """Accounts on the demo park, with a token each: two enterprise users (A and B, the first
-    two enterprises), staff and admin. ``headers[name]`` sends that user's bearer token;
-    ``codes`` are A's and B's credit codes."""
-    from accounts import store
-
-    engine = engine_for(demo_db_url)
-    with engine.connect() as connection:
-        codes = (
-            connection.exec_driver_sql("SELECT credit_code FROM enterprises ORDER BY id LIMIT 2")
-            .scalars()
-            .all()
-        )
-    users = {"ent_a": ("enterprise", [codes[0]]), "ent_b": ("enterprise", [codes[1]])}
-    users |= {"staff": ("staff", []), "admin": ("admin", [])}
-    headers: dict[str, dict[str, str]] = {"anonymous": {}}
-    tokens: dict[str, str] = {}
-    for login, (role, enterprises) in users.items():
-        if not store.user_exists(engine, login):
-            store.add_user(engine, login, role, enterprises, PASSWORD)
-        token_id, token = store.create_token(engine, login, name="tests")
-        tokens[login] = token_id
-        headers[login] = {"Authorization": f"Bearer {token}"}
-    return {"headers": headers, "codes": {"ent_a": codes[0], "ent_b": codes[1]}, "tokens": tokens}

@@ -46,7 +46,7 @@ KINDS = {
         "pygeoapi.execute_process_jobs",
         "station_plot",
     },
-    "signed_in": {"me", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
+    "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
         "pygeoapi.collections",
         "pygeoapi.collection_items",

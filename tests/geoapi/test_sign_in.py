@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from accounts import store
 from geoapi.auth import SESSION_COOKIE
 from onemap.database import engine_for
-from tests.geoapi.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 PRIVATE = "/ogcapi/collections/enterprises/items/1"
 

@@ -1,0 +1,273 @@
+"""Benchmark of accounts, the policy, editing and the audit trail, ratios side by side in one run.
+
+    .venv/bin/python -m benchmarks.accounts [--duration 8] [--rounds 3] [--creates 300]
+
+On the OGC API benchmark's scratch database (``onemap_bench_ogcapi``: 20,000 enterprises,
+100,000 sewer pipes; see ``benchmarks/ogcapi``), dropped afterwards:
+
+1. Reads, ``enterprises/items?limit=100`` under ``wrk -t2 -c8``, interleaved round by round:
+   - *before*: the commit before the policy (2535b92), checked out under /tmp/onemap-bench and
+     served by the same venv with ``PYTHONPATH`` pointing at it;
+   - *anonymous*: this checkout, no credentials;
+   - *token*: this checkout, ``Authorization: Bearer`` of a staff account.
+   Targets: anonymous >= 95 % of before; token >= 90 % of anonymous.
+2. Creates: single-feature POSTs of a hazardous chemical (one GeoJSON feature each) as staff:
+   p50 of sequential requests on one connection, and throughput with 4 concurrent clients;
+   against stock pygeoapi 0.24's PostgreSQL provider with ``editable: true`` on the same table
+   (same triggers, same database). Targets: p50 < 20 ms; >= 3x stock's throughput.
+3. The audit trail's cost on a bulk load: the demo's sewer nodes and pipes loaded into a fresh
+   database with the row triggers enabled, and with them disabled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import requests
+
+from benchmarks.ogcapi import WORK
+from benchmarks.ogcapi.cases import Server
+from benchmarks.ogcapi.data import DB_NAME, drop_database, libpq_url, make_database
+from benchmarks.ogcapi.servers import (
+    free_port,
+    peer_venv,
+    pygeoapi_config,
+    spawn,
+    start_ours,
+    stop,
+    wait_up,
+)
+
+BEFORE_COMMIT = "2535b92"
+READ = "/ogcapi/collections/enterprises/items?limit=100"
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo"
+
+
+def wrk_rps(url: str, duration_s: int, headers: dict[str, str]) -> float:
+    args = ["wrk", "-t2", "-c8", f"-d{duration_s}s", "--timeout", "10s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        raise RuntimeError(f"{url}: {bad.group(1)} non-2xx responses")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+def start_before(url: str) -> Server:
+    """The API as it was before the policy, from a checkout of :data:`BEFORE_COMMIT`."""
+    tree = WORK / "before-policy"
+    if not (tree / "geoapi").exists():
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), BEFORE_COMMIT],
+            check=True,
+            capture_output=True,
+        )
+    server = Server("before", free_port())
+    env = {**os.environ, "ONEMAP_DATABASE_URL": url, "PYTHONPATH": str(tree)}
+    env.pop("ONEMAP_PUBLIC_URL", None)
+    code = "from onemap.cli import main; main()"
+    server.process = spawn(
+        [sys.executable, "-c", code, "serve", "--workers", "2", "--port", str(server.port)],
+        env,
+        WORK / "before-server.log",
+    )
+    wait_up(server, READ)
+    return server
+
+
+def start_stock_editable(url: str) -> Server:
+    """Stock pygeoapi 0.24 with transactions on the hazardous chemicals table."""
+    server = Server("pygeoapi", free_port())
+    venv = peer_venv(
+        "pygeoapi",
+        ["pygeoapi==0.24.0", "gunicorn", "psycopg2-binary", "sqlalchemy", "geoalchemy2",
+         "pygeofilter", "pyproj", "shapely"],
+    )  # fmt: skip
+    config_path, openapi_path = pygeoapi_config(url, server.port)
+    config = json.loads(config_path.read_text())
+    resource = json.loads(json.dumps(config["resources"]["enterprises"]))
+    resource["providers"][0].update({"table": "hazardous_chemicals", "editable": True})
+    resource["title"] = resource["description"] = "chemicals"
+    config["resources"] = {"hazardous_chemicals": resource}
+    config_path.write_text(json.dumps(config, ensure_ascii=False))
+    env = {**os.environ, "PYGEOAPI_CONFIG": str(config_path), "PYGEOAPI_OPENAPI": str(openapi_path)}
+    subprocess.run(
+        [str(venv / "bin/pygeoapi"), "openapi", "generate", str(config_path), "--output-file",
+         str(openapi_path)],
+        env=env, capture_output=True, check=True, cwd=WORK,
+    )  # fmt: skip
+    server.process = spawn(
+        [str(venv / "bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{server.port}",
+         "--access-logfile", "/dev/null", "--no-control-socket", "pygeoapi.flask_app:APP"],
+        env, WORK / "pygeoapi-editable.log",
+    )  # fmt: skip
+    wait_up(server, "/collections/hazardous_chemicals/items?f=json&limit=1")
+    return server
+
+
+def _feature(code: str, place: str) -> bytes:
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [110.30, 25.10]},
+        "properties": {
+            "credit_code": code,
+            "name": "甲醇",
+            "cas_no": "67-56-1",
+            "storage_place": place,
+            "max_quantity_t": 12.5,
+            "storage_form": "tank",
+        },
+    }
+    return json.dumps(feature, ensure_ascii=False).encode()
+
+
+def creates(
+    items_url: str, headers: dict[str, str], code: str, tag: str, n: int
+) -> tuple[float, float]:
+    """(p50 ms of ``n`` sequential creates, creates/s of ``n`` more by 4 clients)."""
+    headers = {**headers, "Content-Type": "application/geo+json"}
+    latencies = []
+    with requests.Session() as session:
+        for i in range(n):
+            started = time.perf_counter()
+            response = session.post(items_url, data=_feature(code, f"{tag}-s{i}"), headers=headers)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 201:
+                raise RuntimeError(f"{items_url}: {response.status_code} {response.text[:200]}")
+
+    def client(k: int) -> None:
+        with requests.Session() as session:
+            for i in range(k, n, 4):
+                r = session.post(items_url, data=_feature(code, f"{tag}-c{i}"), headers=headers)
+                if r.status_code != 201:
+                    raise RuntimeError(f"{items_url}: {r.status_code} {r.text[:200]}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(client, range(4)))
+    return statistics.median(latencies), n / (time.perf_counter() - started)
+
+
+def audit_load_cost(server_url: str) -> tuple[float, float]:
+    """Seconds to load the demo's sewer nodes and pipes with the audit triggers, and without."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from etl.load import load_file
+    from onemap import migrate
+
+    times = []
+    for triggers in (True, False):
+        name = f"{DB_NAME}_audit"
+        admin = make_url(server_url).set(drivername="postgresql", database="postgres")
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            c.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        migrate.upgrade(url)
+        if not triggers:
+            with psycopg.connect(libpq_url(url), autocommit=True) as c:
+                for table in ("sewer_nodes", "sewer_pipes"):
+                    c.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_row")
+        engine = create_engine(url)
+        started = time.perf_counter()
+        for layer in ("sewer_nodes", "sewer_pipes"):
+            load_file(DEMO / f"{layer}.geojson", layer, engine)
+        times.append(time.perf_counter() - started)
+        engine.dispose()
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return times[0], times[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk cell")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of reads")
+    parser.add_argument("--creates", type=int, default=300, help="creates per server and phase")
+    args = parser.parse_args()
+    from accounts import store
+    from onemap.database import database_url
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    server_url = database_url()
+    print(f"load average at start {os.getloadavg()[0]:.2f}", flush=True)
+    url = make_database(server_url)
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    store.add_user(engine, "bench-staff", "staff", [], "bench-password-1")
+    _, token = store.create_token(engine, "bench-staff", name="benchmark")
+    with engine.connect() as connection:
+        code = connection.exec_driver_sql(
+            "SELECT credit_code FROM enterprises ORDER BY id LIMIT 1"
+        ).scalar_one()
+    engine.dispose()
+    bearer = {"Authorization": f"Bearer {token}"}
+    servers: list[Server] = []
+    try:
+        before, ours = start_before(url), start_ours(url)
+        servers += [before, ours]
+        cells: dict[str, list[float]] = {"before": [], "anonymous": [], "token": []}
+        for _ in range(args.rounds):
+            for name, server, headers in (
+                ("before", before, {}),
+                ("anonymous", ours, {}),
+                ("token", ours, bearer),
+            ):
+                target = f"http://127.0.0.1:{server.port}{READ}"
+                wrk_rps(target, 1, headers)  # warm-up
+                cells[name].append(wrk_rps(target, args.duration, headers))
+        stop(before)
+        stock = start_stock_editable(url)
+        servers.append(stock)
+        ours_items = f"http://127.0.0.1:{ours.port}/ogcapi/collections/hazardous_chemicals/items"
+        stock_items = f"http://127.0.0.1:{stock.port}/collections/hazardous_chemicals/items"
+        ours_p50, ours_rate = creates(ours_items, bearer, code, "ours", args.creates)
+        stock_p50, stock_rate = creates(stock_items, {}, code, "stock", args.creates)
+    finally:
+        for server in servers:
+            stop(server)
+        drop_database(server_url)
+    with_audit, without = audit_load_cost(server_url)
+
+    median = {k: statistics.median(v) for k, v in cells.items()}
+    print(f"\nReads, {READ} (req/s, median of {args.rounds} interleaved rounds)\n")
+    print("| before the policy | anonymous | token | anonymous/before | token/anonymous |")
+    print("|---:|---:|---:|---:|---:|")
+    print(
+        f"| {median['before']:.1f} | {median['anonymous']:.1f} | {median['token']:.1f} | "
+        f"{median['anonymous'] / median['before']:.2f} | "
+        f"{median['token'] / median['anonymous']:.2f} |"
+    )
+    print(
+        "\nrounds: "
+        + "; ".join(f"{k} {', '.join(f'{x:.0f}' for x in v)}" for k, v in cells.items())
+    )
+    print(f"\nSingle-feature POST ({args.creates} sequential, then {args.creates} by 4 clients)\n")
+    print("| server | p50 ms | creates/s | ours/stock |")
+    print("|---|---:|---:|---:|")
+    print(f"| ours (policy, validation, audit) | {ours_p50:.1f} | {ours_rate:.1f} | "
+          f"{ours_rate / stock_rate:.2f}x |")  # fmt: skip
+    print(f"| stock pygeoapi 0.24, editable | {stock_p50:.1f} | {stock_rate:.1f} | 1.00x |")
+    print("\nAudit trail on a bulk load (demo sewer nodes + pipes, 6,755 rows)\n")
+    print("| triggers on | triggers off | cost |")
+    print("|---:|---:|---:|")
+    print(f"| {with_audit:.2f} s | {without:.2f} s | {with_audit / without - 1:+.0%} |")
+    print(f"\nload average at end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
