@@ -168,6 +168,7 @@ def test_emergency_response_prints_its_lists_and_writes_one_sheet_each(
         f["properties"]["name"] for f in result["features"] if f["properties"]["kind"] == "receptor"
     ]
     assert downwind == ["东村"]  # the west wind blows to the east; 北小学 is to the north
+    assert "下风向敏感目标1处：东村" in printed.stderr and "1 receptors downwind" in printed.stderr
     book = tmp_path / "f.xlsx"
     assert _onemap(cli_env, *args, "--format", "xlsx", "-o", str(book)).returncode == 0
     sheets = load_workbook(book).sheetnames
