@@ -27,6 +27,30 @@ TABLE_KINDS: dict[str, tuple[str, ...] | None] = {
     "wind-sector-trace": ("candidate",),
     "back-trajectory": ("candidate",),
     "network-trace": None,
+    "emergency-response": (
+        "receptor",
+        "water_receptor",
+        "control_point",
+        "shelter",
+        "depot",
+        "team",
+        "camera",
+        "hazard_source",
+    ),
+}
+
+#: Analyses whose XLSX has one sheet per list (feature kind), after a summary sheet.
+SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "emergency-response": (
+        ("receptor", "下风向敏感目标 downwind"),
+        ("water_receptor", "水路到达 water"),
+        ("control_point", "风险防控点 control points"),
+        ("shelter", "避难场所 shelters"),
+        ("depot", "应急物资 supplies"),
+        ("team", "救援队伍 teams"),
+        ("camera", "视频监控 cameras"),
+        ("hazard_source", "重大危险源 hazard sources"),
+    ),
 }
 
 
@@ -38,10 +62,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def table(result: FeatureCollection) -> tuple[list[str], list[list[Any]]]:
+def table(
+    result: FeatureCollection, kinds: tuple[str, ...] | None = None
+) -> tuple[list[str], list[list[Any]]]:
     """Header and rows: each feature's properties, then its longitude and latitude (a point's
-    own, else a point on the geometry)."""
-    kinds = TABLE_KINDS.get(str(result.get("analysis")))
+    own, else a point on the geometry). ``kinds`` picks the features (default: the
+    analysis's table kinds)."""
+    kinds = kinds or TABLE_KINDS.get(str(result.get("analysis")))
     features: list[Feature] = [
         f for f in result["features"] if kinds is None or f["properties"].get("kind") in kinds
     ]
@@ -85,16 +112,29 @@ def workbook(result: FeatureCollection) -> Any:
     book = Workbook()
     first = book.active
     assert first is not None
-    if result.get("analysis") == "receptor-screening":
-        _table_i2(first, result)
-        details = book.create_sheet("明细 details")
+    sheets = SHEETS.get(str(result.get("analysis")))
+    if sheets is not None:
+        first.title = "摘要 summary"
+        for member in ("summary_zh", "summary_en"):
+            first.append([result.get(member)])
+        first.column_dimensions["A"].width = 120
+        for kind, title in sheets:
+            sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet name
+            header, rows = table(result, (kind,))
+            sheet.append(header if rows else ["—"])
+            for row in rows:
+                sheet.append(row)
     else:
-        details = first
-        details.title = "结果 results"
-    header, rows = table(result)
-    details.append(header)
-    for row in rows:
-        details.append(row)
+        if result.get("analysis") == "receptor-screening":
+            _table_i2(first, result)
+            details = book.create_sheet("明细 details")
+        else:
+            details = first
+            details.title = "结果 results"
+        header, rows = table(result)
+        details.append(header)
+        for row in rows:
+            details.append(row)
     meta = book.create_sheet("参数 parameters")
     meta.append(["analysis", result.get("analysis")])
     for name, value in result.get("parameters", {}).items():

@@ -23,7 +23,13 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine
 
-from analytics import back_trajectory, network_trace, receptor_screening, wind_sector
+from analytics import (
+    back_trajectory,
+    emergency_response,
+    network_trace,
+    receptor_screening,
+    wind_sector,
+)
 from analytics.errors import UnknownAnalysisError, bad_parameters
 from analytics.geojson import FeatureCollection
 from analytics.quality.follow_up import RIVER_TYPES, SEWER_TYPES
@@ -83,6 +89,14 @@ SCREENING_STARTS = (
     MapStart("enterprises", {"site": "enterprise:{credit_code}"}),
     MapStart("zones", {"site": "{geometry}"}),
     MapStart("receptors", {"site": "{geometry}"}),
+)
+
+
+#: An emergency response at an enterprise or a major hazard installation clicked (elsewhere
+#: at the clicked place); the accident time is the tool's own, not the feature's.
+EMERGENCY_STARTS = (
+    MapStart("enterprises", {"site": "enterprise:{credit_code}"}),
+    MapStart("hazard_sources", {"site": "{geometry}"}),
 )
 
 
@@ -212,6 +226,32 @@ ANALYSES: tuple[Analysis, ...] = (
         "the receptors reached with their arrival time",
         keywords=("sewer", "river", "upstream", "downstream"),
         map_starts=NETWORK_STARTS,
+    ),
+    Analysis(
+        id=emergency_response.ID,
+        title_zh="突发环境事件应急响应",
+        title_en="Emergency response",
+        description_zh="事故地点与时间：该小时风向下风向扇区内的敏感目标及人口，经雨水/污水管网与河流到达的"
+        "取水口与水源保护区及到达时间，最近的避难场所、应急物资库与救援队，可拦截泄漏的风险防控点，"
+        "1 km内摄像机与重大危险源，以及中英文摘要（江苏 7.6.3）",
+        description_en="For an accident at a place and time: the receptors and people in the "
+        "downwind sector of that hour's wind, the intakes and protection zones reached down the "
+        "sewers and rivers with arrival times, the nearest shelters, supply depots and teams, "
+        "the risk-control points that can stop the spill, the cameras and major hazard "
+        "installations nearby, and a summary in Chinese and English (Jiangsu 7.6.3)",
+        parameters=emergency_response.EmergencyResponse,
+        function=emergency_response.respond,
+        output_zh="要素按 kind 区分：site, sector, receptor（下风向，distance_m, direction_zh, "
+        "population）, water_path, water_receptor（arrival_time）, control_point（"
+        "network_distance_m）, shelter, depot（items）, team, camera, hazard_source；另含 "
+        "summary_zh、summary_en、wind、population、water。不含联系人、电话与视频流地址",
+        output_en="features by kind: site, sector, receptor (downwind: distance_m, direction, "
+        "population), water_path, water_receptor (arrival_time), control_point "
+        "(network_distance_m), shelter, depot (items), team, camera, hazard_source; members "
+        "summary_zh, summary_en, wind, population, water. Contacts, phone numbers and camera "
+        "stream addresses are never included",
+        keywords=("emergency", "accident", "downwind", "shelters", "Jiangsu 7.6.3"),
+        map_starts=EMERGENCY_STARTS,
     ),
 )
 

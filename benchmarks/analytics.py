@@ -48,7 +48,9 @@ from onemap.database import database_url  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
 DEMO_LAYERS = ("park", "zones", "enterprises", "rivers", "sewer_nodes", "sewer_pipes",
-               "outfalls", "receptors", "stations", "observations")  # fmt: skip
+               "outfalls", "receptors", "stations", "observations", "hazard_sources",
+               "emergency_supplies", "shelters", "emergency_teams", "risk_control_points",
+               "facilities", "cameras")  # fmt: skip
 SIZES = (1_000, 10_000, 100_000)
 SPACING_M = 40.0
 Row = tuple[str, str, int, float, float]
@@ -199,6 +201,10 @@ def demo_rows(engine: Engine, repeat: int) -> list[Row]:
         inlet = conn.execute(
             text("SELECT code FROM sewer_nodes WHERE kind='wwtp_inlet'")
         ).scalar_one()
+        hazards = [
+            r[0]
+            for r in conn.execute(text("SELECT ST_AsGeoJSON(geom) FROM hazard_sources ORDER BY id"))
+        ]
     episodes = json.loads((DEMO / "episodes.json").read_text(encoding="utf-8"))["episodes"]
     air = [e for e in episodes if e["medium"] == "air"]
     starts = [
@@ -236,6 +242,13 @@ def demo_rows(engine: Engine, repeat: int) -> list[Row]:
         timed("network-trace", "demo, river downstream 20 km", [
             run("network-trace", {"network": "river", "start": "reach:ZXH-01",
                                   "direction": "downstream", "max_distance_m": 20000})] * repeat),
+        timed("emergency-response", f"each demo major hazard installation ({len(hazards)})",
+              [run("emergency-response", {"site": h, "time": starts[k % len(starts)].isoformat()})
+               for k, h in enumerate(hazards)]),
+        timed("emergency-response", "each demo enterprise, chemical given",
+              [run("emergency-response", {"site": f"enterprise:{c}", "chemical": "7782-50-5",
+                                          "time": starts[k % len(starts)].isoformat()})
+               for k, c in enumerate(credits)]),
     ]  # fmt: skip
 
 

@@ -7,16 +7,24 @@ ETL headers, map layers) is derived from :data:`REGISTRY`.
 from __future__ import annotations
 
 from layers import (
+    cameras,
+    emergency_plans,
+    emergency_supplies,
+    emergency_teams,
     enterprises,
     exceedances,
+    facilities,
+    hazard_sources,
     hazardous_chemicals,
     observations,
     outfalls,
     park,
     receptors,
+    risk_control_points,
     rivers,
     sewer_nodes,
     sewer_pipes,
+    shelters,
     standard_limits,
     stations,
     zones,
@@ -38,6 +46,14 @@ REGISTRY: tuple[Layer, ...] = (
     standard_limits.LAYER,
     exceedances.LAYER,
     hazardous_chemicals.LAYER,
+    hazard_sources.LAYER,
+    emergency_plans.LAYER,
+    emergency_supplies.LAYER,
+    shelters.LAYER,
+    emergency_teams.LAYER,
+    risk_control_points.LAYER,
+    facilities.LAYER,
+    cameras.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

@@ -33,3 +33,14 @@ def cas_problem(value: object) -> str | None:
             f"expected {expected}"
         )
     return None
+
+
+def cas_list_problem(value: object) -> str | None:
+    """``None`` when every element of a list of CAS numbers is well formed and checks."""
+    if not isinstance(value, list | tuple):
+        return cas_problem(value)
+    for element in value:
+        problem = cas_problem(element)
+        if problem:
+            return problem
+    return None

@@ -12,7 +12,9 @@ from layers.spec import Field, FieldType, Group, Layer, Style, choice
 
 T = FieldType
 
-RISK_COLOURS = (("general", "#2b83ba"), ("larger", "#fdae61"), ("major", "#d7191c"))
+#: HJ 941-2018 grades in the colours Jiangsu 7.6.2 names: blue, yellow, red. The yellow is a
+#: saturated gold so that it stands out from the tan of the hillshade (tests/webmap).
+RISK_COLOURS = (("general", "#2b83ba"), ("larger", "#ffd700"), ("major", "#d7191c"))
 
 LAYER = Layer(
     id="enterprises",

@@ -2,8 +2,10 @@
 
 One row per chemical per storage place. The enterprise maintains its own rows; the layer is
 internal: storage places and quantities are not published. ``threshold_t`` is the critical
-quantity of GB 18218 Table 1 or 2; whether a unit is a major hazard follows from the sum of
-q/Q over its chemicals (GB 18218 4.2.2), not from a typed flag alone.
+quantity of GB 18218 Table 2 (by hazard class) for a chemical Table 1 does not name — Table 1's
+own quantities are shipped (``layers.gb18218``) and take precedence. Whether a unit (``unit_code``,
+else the storage place) is a major hazard follows from the sum of q/Q over its chemicals
+(GB 18218 4.2.2, ``layers.gb18218.assess``), not from the typed flag alone.
 """
 
 from __future__ import annotations
@@ -60,6 +62,13 @@ LAYER = Layer(
             aliases=("存放地点", "储存位置", "储罐/仓库编号"),
         ),
         Field(
+            "unit_code",
+            T.TEXT,
+            "危险化学品单元",
+            "Unit (GB 18218 production or storage unit)",
+            aliases=("单元编号", "储存单元", "生产单元", "危险源编码"),
+        ),
+        Field(
             "max_quantity_t",
             T.REAL,
             "最大存储量",
@@ -93,7 +102,7 @@ LAYER = Layer(
             "threshold_t",
             T.REAL,
             "临界量",
-            "Critical quantity (GB 18218)",
+            "Critical quantity (GB 18218 Table 2 when not in Table 1)",
             unit="t",
             minimum=0,
             aliases=("临界量（吨）",),
@@ -111,6 +120,16 @@ LAYER = Layer(
     owner_field="credit_code",
     enterprise_writable=True,
     style=Style(color="#d7191c", radius=5, visible=False),
-    popup=("name", "cas_no", "credit_code", "storage_place", "max_quantity_t", "storage_form"),
+    popup=(
+        "name",
+        "cas_no",
+        "credit_code",
+        "storage_place",
+        "unit_code",
+        "max_quantity_t",
+        "storage_form",
+        "threshold_t",
+        "is_major_hazard",
+    ),
     source="Jiangsu 7.6.1; GB 18218-2018",
 )

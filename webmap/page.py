@@ -113,6 +113,7 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/search.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/account.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/emergency.js"))
 
     start = MacroElement()
     start._template = Template(

@@ -13,7 +13,9 @@ import numpy as np
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from etl.demo.enterprises import ROAD_HALF_WIDTH_M, build_enterprises
+from etl.demo.chemicals import HazardSource, StoredChemical, build_chemicals, plan_rows
+from etl.demo.emergency import Emergency, build_emergency
+from etl.demo.enterprises import ROAD_HALF_WIDTH_M, Enterprise, build_enterprises
 from etl.demo.episodes import as_json, plan_air, plan_water
 from etl.demo.frame import (
     GEOD,
@@ -49,6 +51,8 @@ STREAMS = (
     "episodes",
     "observations",
     "population",
+    "chemicals",
+    "emergency",
 )
 
 PARK = {
@@ -90,6 +94,11 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
     receptors = build_receptors(geo, rngs["receptors"])
     stations = build_stations(geo, receptors, network, rngs["stations"])
     weather = build_weather(rngs["weather"])
+    # the hazard levels written are the ones GB 18218 gives the stored chemicals
+    chemicals, hazard_sources, rated = build_chemicals(enterprises, receptors, rngs["chemicals"])
+    emergency = build_emergency(
+        geo, enterprises, network, outfalls, stations, hazard_sources, rngs["emergency"]
+    )
     busy = np.zeros(HOURS, dtype=bool)
     episodes = plan_air(stations, outfalls, enterprises, weather, busy, rngs["episodes"])
     episodes += plan_water(
@@ -119,8 +128,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
     counts["enterprises"] = write_table(
         out_dir / "enterprises.csv",
         BY_ID["enterprises"],
-        [e.row() for e in enterprises],
-        [_point(e.u, e.v) for e in enterprises],
+        [e.row() for e in rated],
+        [_point(e.u, e.v) for e in rated],
         chinese=True,
     )
 
@@ -183,6 +192,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
         [_point(s.u, s.v) for s in stations],
     )
 
+    counts.update(_write_risk(out_dir, chemicals, hazard_sources, rated, emergency, rngs))
+
     if full:
         series = build_observations(stations, weather, episodes, busy, rngs["observations"])
         write_gzip_text(out_dir / "observations.csv.gz", observation_lines(series))
@@ -217,6 +228,58 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
         ),
         encoding="utf-8",
     )
+    return counts
+
+
+def _write_risk(
+    out_dir: Path,
+    chemicals: list[StoredChemical],
+    hazard_sources: list[HazardSource],
+    rated: list[Enterprise],
+    emergency: Emergency,
+    rngs: dict[str, np.random.Generator],
+) -> dict[str, int]:
+    """The risk and emergency layers' files: spreadsheets as an enterprise or the park's staff
+    would fill them (Chinese headers), the areas and lines as GeoJSON."""
+    counts = {
+        "hazardous_chemicals": write_table(
+            out_dir / "hazardous_chemicals.csv",
+            BY_ID["hazardous_chemicals"],
+            [c.row() for c in chemicals],
+            [_point(c.u, c.v) for c in chemicals],
+            chinese=True,
+        ),
+        "hazard_sources": write_geojson(
+            out_dir / "hazard_sources.geojson",
+            BY_ID["hazard_sources"],
+            [(s.row(), to_lonlat(s.footprint())) for s in hazard_sources],
+        ),
+        "emergency_plans": write_table(
+            out_dir / "emergency_plans.csv",
+            BY_ID["emergency_plans"],
+            plan_rows(rated, PARK["name"], rngs["emergency"]),
+            chinese=True,
+        ),
+    }
+    for layer_id, rows in (
+        ("emergency_supplies", emergency.supplies),
+        ("emergency_teams", emergency.teams),
+        ("risk_control_points", emergency.control_points),
+        ("cameras", emergency.cameras),
+    ):
+        counts[layer_id] = write_table(
+            out_dir / f"{layer_id}.csv",
+            BY_ID[layer_id],
+            [row for row, _ in rows],
+            [_point(g.x, g.y) for _, g in rows],
+            chinese=True,
+        )
+    for layer_id, rows in (("shelters", emergency.shelters), ("facilities", emergency.facilities)):
+        counts[layer_id] = write_geojson(
+            out_dir / f"{layer_id}.geojson",
+            BY_ID[layer_id],
+            [(row, to_lonlat(g)) for row, g in rows],
+        )
     return counts
 
 

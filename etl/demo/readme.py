@@ -15,6 +15,15 @@ FILES = (
     ("receptors.geojson", "receptors", "环境敏感目标（8 km内）"),
     ("stations.csv", "stations", "监测站点"),
     ("observations.csv.gz", "observations", "2025年逐时/4小时监测数据（长表）"),
+    ("hazardous_chemicals.csv", "hazardous_chemicals", "危险化学品（中文表头，按单元存放）"),
+    ("hazard_sources.geojson", "hazard_sources", "重大危险源（由q/Q与R值计算，储存单元为面）"),
+    ("emergency_plans.csv", "emergency_plans", "较大、重大风险企业及园区的应急预案"),
+    ("emergency_supplies.csv", "emergency_supplies", "应急物资（10个储备库）"),
+    ("shelters.geojson", "shelters", "应急避难场所"),
+    ("emergency_teams.csv", "emergency_teams", "应急救援队伍"),
+    ("risk_control_points.csv", "risk_control_points", "雨水闸门、事故应急池、切断阀、拦截坝"),
+    ("facilities.geojson", "facilities", "污水处理厂、热电、危废处置中心、公共管廊"),
+    ("cameras.csv", "cameras", "视频监控点（GB/T 28181编码）"),
 )
 
 
@@ -65,8 +74,14 @@ Park: {park["name"]} ({park["code"]}), {park["planned_area_ha"]} ha planned,
 | `dem.tif` | — | {dem_size[0]}×{dem_size[1]} | DEM, m (1985国家高程基准), 1″ cells |
 | `population.tif` | — | {population:,.0f} people | population per 3″ cell |
 
-- Vector files use the registry's canonical field names as headers, except `enterprises.csv`,
-  which uses the Chinese headers (`Field.zh`) the way users' spreadsheets do.
+- Vector files use the registry's canonical field names as headers, except the CSV files of
+  enterprises and of the risk and emergency layers, which use the Chinese headers (`Field.zh`)
+  and labels the way users' spreadsheets do.
+- Hazardous chemicals: fifteen units hold quantities that make them GB 18218 major hazards
+  (S = Σ q/Q ≥ 1), their level from R = α Σ β q/Q with α from the people within 500 m; every
+  other unit stays below S = 1, and each enterprise's `hazard_level` is the level so computed.
+  Sulphuric acid, caustic soda and a few others are not named in GB 18218 Table 1: they carry
+  no critical quantity. Phones, keepers and camera stream addresses are invented and private.
 - Coordinates are WGS84 (EPSG:4326) with 7 decimals; CSV point tables carry `lon`/`lat`
   (经度/纬度). Lists are `;`-separated; booleans `true`/`false` (是/否 in Chinese files).
 - Geometry was laid out in CGCS2000 / 3-degree Gauss-Krüger CM 120E ({local_crs}); the rasters

@@ -100,6 +100,10 @@ def _command(analysis: Any) -> click.Command:
                 f"数据库查询失败 / the database query failed: {reason} "
                 "(is the database up and migrated? `onemap db up`)"
             ) from None
+        # an analysis that sums itself up (emergency-response) says so to the person at once
+        for member in ("summary_zh", "summary_en"):
+            if result.get(member):
+                click.echo(result[member], err=True)
         if output_format == "geojson":
             text = json.dumps(result, ensure_ascii=False, indent=1)
             if output is None:

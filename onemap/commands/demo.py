@@ -82,13 +82,13 @@ def load(directory: Path, strict: bool) -> None:
     for layer in REGISTRY:
         path = layer_file(directory, layer.id)
         if path is None:
-            click.echo(f"{layer.id:<16} — 无文件 / no file, skipped")
+            click.echo(f"{layer.id:<19} — 无文件 / no file, skipped")
             continue
-        rejected |= load_and_report(path, layer.id, strict=strict, label=f"{layer.id:<16} ")
+        rejected |= load_and_report(path, layer.id, strict=strict, label=f"{layer.id:<19} ")
     click.echo("表行数 / rows per table:")
     with engine.connect() as connection:
         for layer in REGISTRY:
             rows = connection.execute(sa.text(f'SELECT count(*) FROM "{layer.id}"')).scalar_one()
-            click.echo(f"  {layer.id:<16} {rows:>9,}")
+            click.echo(f"  {layer.id:<19} {rows:>9,}")
     if rejected:
         raise SystemExit(EXIT_REJECTS)

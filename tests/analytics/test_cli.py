@@ -139,3 +139,37 @@ def test_help_lists_the_analyses_and_their_parameters(cli_env: dict[str, str]) -
         assert analysis in listing.stdout
     for option in ("--half_width_deg", "--max_distance_m", "--calm_ms", "--format", "--output"):
         assert option in options.stdout
+
+
+def test_emergency_response_prints_its_lists_and_writes_one_sheet_each(
+    cli_env: dict[str, str], receptors: None, engine: Engine, tmp_path: Path
+) -> None:
+    with engine.begin() as conn:
+        lon, lat, _ = GEOD.fwd(108.3, 22.8, 180.0, 500.0)
+        conn.execute(
+            text(
+                "INSERT INTO stations (code, name, type, geom) "
+                "VALUES ('MET', '气象站', 'met', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
+            ),
+            {"lon": lon, "lat": lat},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO observations (station_code, time, parameter, value, flag) VALUES "
+                "('MET', '2024-06-01T02:00:00Z', 'a01007', 3, 'N'), "
+                "('MET', '2024-06-01T02:00:00Z', 'a01008', 270, 'N')"
+            )
+        )
+    args = ("emergency-response", "--site", "point:108.3,22.8", "--time", "2024-06-01T10:30+08:00")
+    printed = _onemap(cli_env, *args)
+    assert printed.returncode == 0, printed.stderr
+    result = json.loads(printed.stdout)
+    downwind = [
+        f["properties"]["name"] for f in result["features"] if f["properties"]["kind"] == "receptor"
+    ]
+    assert downwind == ["东村"]  # the west wind blows to the east; 北小学 is to the north
+    assert "下风向敏感目标1处：东村" in printed.stderr and "1 receptors downwind" in printed.stderr
+    book = tmp_path / "f.xlsx"
+    assert _onemap(cli_env, *args, "--format", "xlsx", "-o", str(book)).returncode == 0
+    sheets = load_workbook(book).sheetnames
+    assert sheets[0] == "摘要 summary" and "下风向敏感目标 downwind" in sheets

@@ -26,7 +26,8 @@ from etl.load import load_file
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 LAYERS = ("park", "zones", "enterprises", "rivers", "sewer_nodes", "sewer_pipes", "outfalls",
-          "receptors", "stations")  # fmt: skip
+          "receptors", "stations", "hazard_sources", "emergency_supplies", "shelters",
+          "emergency_teams", "risk_control_points", "cameras")  # fmt: skip
 SUFFIXES = (".geojson", ".csv")
 EPISODES: list[dict[str, Any]] = (
     json.loads((DEMO / "episodes.json").read_text(encoding="utf-8"))["episodes"]
@@ -182,3 +183,23 @@ def test_receptor_screening_of_the_park(demo: Engine) -> None:
     assert result["population"]["raster"].endswith("population.tif")
     assert result["population"]["population"] > 0
     assert result["protection_zones"]["nearest"] is not None
+
+
+def test_emergency_response_at_the_most_severe_installation(demo: Engine) -> None:
+    """At the demo's level-1 installation, in a windy hour: people downwind, the spill's way
+    down the rain sewer and its gates, help and cameras, and a summary in both languages."""
+    sources = json.loads((DEMO / "hazard_sources.geojson").read_text(encoding="utf-8"))
+    worst = min(
+        sources["features"], key=lambda f: (f["properties"]["level"], f["properties"]["code"])
+    )
+    site = json.dumps(worst["geometry"])
+    result = run_analysis(
+        "emergency-response", {"site": site, "time": "2025-07-15T10:20:00+08:00"}, demo
+    )
+    assert result["wind"]["hour"] == "2025-07-15T10:00:00+08:00" and not result["wind"]["calm"]
+    assert result["water"]["systems"] and result["water"]["systems"][0]["nodes_reached"] > 0
+    for kind in ("shelter", "depot", "team", "camera", "hazard_source"):
+        assert _features(result, kind), kind
+    codes = [h["code"] for h in _features(result, "hazard_source")]
+    assert worst["properties"]["code"] in codes
+    assert "下风向" in result["summary_zh"] and "downwind" in result["summary_en"]

@@ -12,7 +12,7 @@ from analytics.registry import ANALYSES, BY_ID, Analysis, get_analysis
 from layers import get_layer
 
 UNIT_SUFFIXES = ("_m", "_s", "_deg", "_ms", "_h")
-UNITLESS = {"hours", "directions"}  # counts, not measures
+UNITLESS = {"hours", "directions", "nearest"}  # counts, not measures
 
 
 def test_ids_are_the_fixed_ones() -> None:
@@ -21,6 +21,7 @@ def test_ids_are_the_fixed_ones() -> None:
         "wind-sector-trace",
         "back-trajectory",
         "network-trace",
+        "emergency-response",
     ]
     assert len(BY_ID) == len(ANALYSES)
 

@@ -308,4 +308,4 @@ def test_demo_loads_into_postgis_without_a_reject(out: Path, demo_cli: CliRunner
     result = demo_cli.invoke(demo, ["load", "--dir", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rejected = re.findall(r"rejected (\d+)", result.output)
-    assert rejected == ["0"] * 10  # every layer but the standard limits has a file
+    assert rejected == ["0"] * 19  # every layer but the standard limits and exceedances

@@ -19,9 +19,12 @@ import openpyxl
 import pytest
 
 from layers import REGISTRY
-from layers.spec import GROUP_TITLES
+from layers.spec import GROUP_TITLES, Access
 
-GEOMETRIC = [layer for layer in REGISTRY if layer.geometry is not None]
+#: The page's layers: public ones with a geometry (internal ones join a signed-in user's page).
+GEOMETRIC = [
+    layer for layer in REGISTRY if layer.geometry is not None and layer.access is Access.PUBLIC
+]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TIMEOUT_MS = 20_000
 #: The container point of the layer's feature farthest from any other drawn point, away from the

@@ -68,6 +68,8 @@
         "back-trajectory": (fc) => this.drawAir(null, fc),
         "network-trace": (fc) => this.drawNetwork(fc),
       };
+      // Tools registered by their own files (OneMapTools.register): a button, a click, a drawing.
+      for (const tool of OneMapTools.registered) this.drawers[tool.process] = (fc, inputs) => tool.draw(this, fc, inputs);
       const end = new Date(); end.setMinutes(0, 0, 0);
       this.window = { start: localInput(new Date(end.getTime() - 24 * 3600e3)), end: localInput(end) };
       this.network = { network: "sewer", direction: "upstream" };
@@ -115,6 +117,7 @@
         <button type="button" data-tool="network" class="om-tool${armed("network")}">${this.t("network")}</button>
         <select name="network">${option("sewer", n.network)}${option("river", n.network)}</select>
         <select name="direction">${option("upstream", n.direction)}${option("downstream", n.direction)}</select>
+        ${OneMapTools.registered.map((tool) => `<button type="button" data-tool="${tool.id}" class="om-tool${armed(tool.id)}">${esc(tool.title[this.app.lang])}</button>`).join("")}
         <button type="button" data-tool="clear" class="om-tool">${this.t("clear")}</button>
         <div class="om-hint">${this.mode ? this.t("pick") : ""}</div>
         <div class="om-result"></div>`;
@@ -151,7 +154,9 @@
         this.startedBy("receptor-screening", cfg, feature, latlng, {})
           .then((inputs) => this.screen(inputs || { site: point }));
       } else if (mode === "air") this.air(point, latlng);
-      else if (mode === "network") {
+      else if (OneMapTools.registered.some((tool) => tool.id === mode)) {
+        OneMapTools.registered.find((tool) => tool.id === mode).pick(this, { latlng, cfg, feature, point });
+      } else if (mode === "network") {
         this.startedBy("network-trace", cfg, feature, latlng, { direction: this.network.direction })
           .then((inputs) => this.trace(inputs || { network: this.network.network, start: point }));
       }
@@ -381,6 +386,12 @@
       if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
     }
   }
+
+  /* Tools that live in files of their own register here before the page starts: {id, process,
+   * title: {zh, en}, pick(tools, {latlng, cfg, feature, point}), draw(tools, fc, inputs)}. */
+  OneMapTools.registered = [];
+  OneMapTools.register = (tool) => { OneMapTools.registered.push(tool); };
+  OneMapTools.escape = esc;
 
   window.OneMapTools = OneMapTools;
 })();
