@@ -81,12 +81,9 @@ def public_fields(layer: Layer) -> tuple[Field, ...]:
 
 
 def collection_layers() -> tuple[Layer, ...]:
-    """Layers served as collections: every public layer with a geometry, and observations."""
-    return tuple(
-        layer
-        for layer in REGISTRY
-        if layer.access == "public" and (layer.geometry is not None or layer.time_field)
-    )
+    """Layers served as collections: every public layer (tables without a geometry too: the
+    observations, the parameter dictionary and the standards' limits)."""
+    return tuple(layer for layer in REGISTRY if layer.access == "public")
 
 
 @dataclass
