@@ -12,6 +12,7 @@ from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
 from onemap.commands.plot import plot
+from onemap.commands.qgis_project import qgis_project
 from onemap.commands.quality import quality
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
@@ -23,7 +24,7 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, analyse, hj212, standards, serve, plot, quality):
+for _command in (db, load, demo, analyse, hj212, standards, serve, plot, quality, qgis_project):
     cli.add_command(_command)
 
 
