@@ -43,7 +43,8 @@ NUMBER_MATCHED_RULE = (
     f"exact when the table holds fewer than {EXACT_COUNT_MAX:,} rows (planner estimate) or fewer "
     f"than {EXACT_COUNT_MAX:,} features match; otherwise omitted. Pages after the first, and on "
     f"tables of {EXACT_COUNT_MAX:,} rows or more any page, may reuse the count made for the same "
-    f"query up to {COUNT_REUSE_S} s before"
+    f"query up to {COUNT_REUSE_S} s before. Where numberMatched is omitted, "
+    f"numberMatchedEstimate is the database planner's estimate of the matches, not a count"
 )
 DEFAULT_ITEMS = 1000
 MAX_ITEMS = 10_000
@@ -54,6 +55,7 @@ RESERVED = frozenset(
         "lang",
         "limit",
         "offset",
+        "after",
         "bbox",
         "bbox-crs",
         "crs",
@@ -100,8 +102,15 @@ class ItemsQuery:
     order: list[str] = field(default_factory=list)
     params: cql.Params = field(default_factory=cql.Params)
     profile: str = PROFILES[0]
-    #: The request's own parameters (minus f/offset), repeated in the next/prev links.
+    #: The request's own parameters (minus f/offset/after), repeated in the next/prev links.
     link_args: dict[str, str] = field(default_factory=dict)
+    #: Keyset paging: only features whose id is above this (the ``after`` of a next link).
+    after: int | None = None
+    #: Set by geoapi.features.query_page: the page's last id, whether next links page by key
+    #: (large tables in id order), and the planner's estimate where the count is omitted.
+    last_id: int | None = None
+    keyset: bool = False
+    matched_estimate: int | None = None
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -272,8 +281,14 @@ def parse_items(
     q = ItemsQuery(layer)
     q.limit = _int(args, "limit", default_limit, 1, max_limit)
     q.offset = _int(args, "offset", 0, 0, 2**31 - 1)
+    if args.get("after"):
+        q.after = _int(args, "after", 0, 0, 2**63 - 1)
+        if args.get("sortby"):
+            raise InvalidParameterValue(
+                "after 按标识分页，不能与 sortby 同用 / after pages by id: not with sortby"
+            )
     q.crs = resolve(args.get("crs"), zone_srid, "crs")
-    q.link_args = {k: v for k, v in args.items() if k not in ("f", "offset")}
+    q.link_args = {k: v for k, v in args.items() if k not in ("f", "offset", "after")}
     q.link_args["limit"] = str(q.limit)
 
     if "properties" in args:
