@@ -220,9 +220,8 @@ def project_xml(
     # their token (Settings ▸ Options ▸ Authentication), whose id the project's layers name
     ET.SubElement(onemap, "authcfg", type="QString").text = authcfg or ""
     ET.indent(root)
-    return b"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(
-        root, encoding="utf-8"
-    )
+    doctype = b"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+    return doctype + bytes(ET.tostring(root, encoding="utf-8"))
 
 
 def project_qgz(qgs: bytes, name: str = "onemap") -> bytes:

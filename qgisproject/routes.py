@@ -78,7 +78,8 @@ def install(
         response = Response(tiff, mimetype="image/tiff")
         response.cache_control.max_age = 86400
         # GDAL's /vsicurl/ reads a remote file by byte ranges, and refuses a server without them
-        return response.make_conditional(request, accept_ranges=True, complete_length=len(tiff))
+        response.make_conditional(request, accept_ranges=True, complete_length=len(tiff))
+        return response
 
     @app.get(mount + STYLE_URL)
     def collection_style(collection_id: str) -> Response:

@@ -19,7 +19,7 @@ _OGC = "http://www.opengis.net/ogc"
 
 def _text(element: ET.Element) -> bytes:
     ET.indent(element)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(element, encoding="utf-8", xml_declaration=True))
 
 
 def qml(layer: Layer, fields: tuple[Field, ...]) -> bytes:
