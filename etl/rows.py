@@ -70,8 +70,8 @@ def check_references(
 ) -> None:
     """Foreign keys must exist in the target table, or (self-references) among good rows."""
     for f, target_layer, target_field in layer.references:
-        if f.name not in values.columns:
-            continue
+        if f.name not in values.columns or not f.enforced:
+            continue  # an unenforced reference is checked by its field's own check
         column = values[f.name]
         known = existing_values(connection, target_layer, target_field, column.dropna().unique())
         if target_layer == layer.id and target_field in values.columns:

@@ -24,7 +24,7 @@ from flask_compress import Compress
 
 from geoapi.catalog import park_zone_srid, pooled_engine, read_extents
 from geoapi.config import build_config
-from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, PROFILES, collection_layers
+from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, PROFILES, collection_layers, public_fields
 
 MOUNT = "/ogcapi"
 ENV_PUBLIC_URL = "ONEMAP_PUBLIC_URL"
@@ -158,7 +158,8 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     mount_url = (server_url or public_url()).rstrip("/")
     engine = pooled_engine(url)
     zone_srid = park_zone_srid(engine)
-    config = build_config(collection_layers(), url, mount_url, read_extents(engine), zone_srid)
+    extents = read_extents(engine)
+    config = build_config(collection_layers(), url, mount_url, extents, zone_srid)
 
     runtime_dir = Path(tempfile.mkdtemp(prefix="onemap-geoapi-"))
     atexit.register(shutil.rmtree, runtime_dir, ignore_errors=True)
@@ -204,4 +205,11 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from webmap.page import register as register_page
 
     register_page(app)  # the one-map page at /
+    from qgisproject.routes import install as install_qgis
+    from webmap.page import DEFAULT_DEM, ENV_DEM
+
+    # the QGIS project at /qgis/onemap.qgz and each collection's style as QML and SLD
+    park = extents.get("park")
+    dem = Path(os.environ.get(ENV_DEM) or DEFAULT_DEM)
+    install_qgis(app, MOUNT, collection_layers, public_fields, park.bbox if park else None, dem)
     return app

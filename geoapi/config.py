@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,6 +24,46 @@ GPKG = "application/geopackage+sqlite3"
 
 def _both(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
+
+
+#: A collection's licence, as every collection links it: ONEMAP_LICENSE_URL and
+#: ONEMAP_LICENSE_TITLE, by default the API's own (CC-BY 4.0, metadata.license below).
+ENV_LICENSE_URL = "ONEMAP_LICENSE_URL"
+ENV_LICENSE_TITLE = "ONEMAP_LICENSE_TITLE"
+DEFAULT_LICENSE = ("https://creativecommons.org/licenses/by/4.0/", "CC-BY 4.0")
+
+
+def license_link() -> dict[str, str]:
+    """The ``license`` link of every collection (configurable by the environment)."""
+    href = os.environ.get(ENV_LICENSE_URL) or DEFAULT_LICENSE[0]
+    title = os.environ.get(ENV_LICENSE_TITLE) or DEFAULT_LICENSE[1]
+    return {
+        "type": "text/html",
+        "rel": "license",
+        "title": title,
+        "href": href,
+        "hreflang": "zh-CN",
+    }
+
+
+def style_links(layer: Layer, server_url: str) -> list[dict[str, str]]:
+    """Links to the collection's style as QML (symbols, aliases, value maps) and, for a layer
+    with a geometry, SLD (qgisproject.routes)."""
+    href = f"{server_url}/collections/{layer.id}/styles/default"
+    return [
+        {
+            "type": mime,
+            "rel": "stylesheet",
+            "title": f"{name} 样式 / {name} style",
+            "href": f"{href}?f={fmt}",
+            "hreflang": "zh-CN",
+        }
+        for fmt, name, mime in (
+            ("qml", "QGIS QML", "application/vnd.qgis.qml"),
+            ("sld", "SLD 1.1", "application/vnd.ogc.sld+xml"),
+        )
+        if fmt == "qml" or layer.geometry is not None
+    ]
 
 
 def collection_config(
@@ -76,6 +117,8 @@ def collection_config(
                 "href": f"{items}?f=gpkg",
                 "hreflang": "zh-CN",
             },
+            *style_links(layer, server_url),
+            license_link(),
         ],
         "extents": extents,
         "limits": {"default_items": DEFAULT_ITEMS, "max_items": MAX_ITEMS, "on_exceed": "error"},

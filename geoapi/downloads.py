@@ -15,9 +15,11 @@ from flask import Response
 from sqlalchemy import Engine
 
 from geoapi.query import ItemsQuery
+from geoapi.times import response_zone
 
 CSV_MIME = "text/csv; charset=utf-8"
 GPKG_MIME = "application/geopackage+sqlite3"
+GPKG_VERSION = "1.2"
 
 
 def _select(q: ItemsQuery) -> str:
@@ -50,6 +52,10 @@ def download(engine: Engine, q: ItemsQuery, fmt: str) -> Response:
         if frame[column].map(lambda v: isinstance(v, list)).any():
             frame[column] = frame[column].map(lambda v: ";".join(v) if isinstance(v, list) else v)
     if fmt == "csv":
+        zone = response_zone()
+        for column in frame.columns:  # times as the items write them: in the park's zone
+            if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+                frame[column] = frame[column].dt.tz_convert(zone)
         if has_geometry:
             wkt = shapely.to_wkt(frame.geometry.values, rounding_precision=-1)
             frame = pd.DataFrame(frame.drop(columns="geometry")).assign(geometry=wkt)
@@ -66,7 +72,15 @@ def download(engine: Engine, q: ItemsQuery, fmt: str) -> Response:
     try:
         if not has_geometry:
             frame = gpd.GeoDataFrame(frame)
-        frame.to_file(path, layer=layer_id, driver="GPKG", engine="pyogrio")
+        # GPKG 1.2, not GDAL 3.12's default 1.4: GDAL 3.6 (Debian 12) and QGIS 3.22 read 1.2
+        # without a warning about an unknown version
+        frame.to_file(
+            path,
+            layer=layer_id,
+            driver="GPKG",
+            engine="pyogrio",
+            dataset_options={"VERSION": GPKG_VERSION},
+        )
         with open(path, "rb") as fh:
             data = fh.read()
     finally:

@@ -25,14 +25,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from accounts import policy
 from accounts.policy import ReadView
 from geoapi import cql
 from geoapi.crs import Crs, resolve
 from geoapi.errors import InvalidParameterValue, UnknownParameter
+from geoapi.times import response_zone
 from layers import REGISTRY
 from layers.spec import Access, Field, FieldType, Layer
 
@@ -42,7 +45,8 @@ NUMBER_MATCHED_RULE = (
     f"exact when the table holds fewer than {EXACT_COUNT_MAX:,} rows (planner estimate) or fewer "
     f"than {EXACT_COUNT_MAX:,} features match; otherwise omitted. Pages after the first, and on "
     f"tables of {EXACT_COUNT_MAX:,} rows or more any page, may reuse the count made for the same "
-    f"query up to {COUNT_REUSE_S} s before"
+    f"query up to {COUNT_REUSE_S} s before. Where numberMatched is omitted, "
+    f"numberMatchedEstimate is the database planner's estimate of the matches, not a count"
 )
 DEFAULT_ITEMS = 1000
 MAX_ITEMS = 10_000
@@ -53,6 +57,7 @@ RESERVED = frozenset(
         "lang",
         "limit",
         "offset",
+        "after",
         "bbox",
         "bbox-crs",
         "crs",
@@ -80,9 +85,10 @@ def public_fields(layer: Layer) -> tuple[Field, ...]:
 
 
 def collection_layers() -> tuple[Layer, ...]:
-    """Layers served as collections: every layer with a geometry, and observations. Internal
-    ones exist only for the users the policy lets read them (``accounts.policy``)."""
-    return tuple(layer for layer in REGISTRY if layer.geometry is not None or layer.time_field)
+    """Layers served as collections: every layer (tables without a geometry too: the
+    observations, the parameter dictionary and the standards' limits). Internal ones exist
+    only for the users the policy lets read them (``accounts.policy``)."""
+    return REGISTRY
 
 
 def public_collections() -> tuple[Layer, ...]:
@@ -110,7 +116,7 @@ class ItemsQuery:
     order: list[str] = field(default_factory=list)
     params: cql.Params = field(default_factory=cql.Params)
     profile: str = PROFILES[0]
-    #: The request's own parameters (minus f/offset), repeated in the next/prev links.
+    #: The request's own parameters (minus f/offset/after), repeated in the next/prev links.
     link_args: dict[str, str] = field(default_factory=dict)
     #: What to read from: the table, or the policy's subquery limiting rows or masking fields.
     relation: str = ""
@@ -125,6 +131,13 @@ class ItemsQuery:
     @property
     def table(self) -> str:
         return f'"{self.layer.id}"'
+    #: Keyset paging: only features whose id is above this (the ``after`` of a next link).
+    after: int | None = None
+    #: Set by geoapi.features.query_page: the page's last id, whether next links page by key
+    #: (large tables in id order), and the planner's estimate where the count is omitted.
+    last_id: int | None = None
+    keyset: bool = False
+    matched_estimate: int | None = None
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -171,39 +184,86 @@ def _bbox_sql(raw: str, bbox_crs: Crs, params: cql.Params) -> str:
     return f"ST_Intersects(geom, {envelope})"
 
 
+#: What QGIS 3.22 sends for a one-sided time filter (``"time" < '…'``): a dummy bound in place
+#: of ``..`` (src/providers/wfs/oapif, compileExpressionNodeUsingPart1), year 0000 being out of
+#: RFC 3339's and Python's range.
+_OPEN_START = re.compile(r"^0000-01-01(T00:00:00(\.0+)?(Z|[+-]00:00)?)?$", re.IGNORECASE)
+_OPEN_END_YEAR = "9999-12-31"
+#: An offset whose ``+`` arrived as a space: QGIS writes the literal as typed into the query
+#: string without percent-encoding it, and a form-decoded ``+`` is a space.
+_SPACE_FOR_PLUS = re.compile(r"^(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(response_zone())
+
+
 def parse_instant(raw: str, end: bool = False) -> dt.datetime:
-    """An RFC 3339 instant or date; a date means its start (or, for ``end``, the next day)."""
+    """An RFC 3339 instant or date; a date means its start (or, for ``end``, the next day's).
+
+    A date, or a time without an offset, is read in the park's zone (``ONEMAP_TIMEZONE``),
+    the zone the API writes times in: ``2025-03-01`` is the park's day.
+    """
+    text = raw.strip()
+    spaced = _SPACE_FOR_PLUS.match(text)
+    if spaced:
+        text = f"{spaced.group(1)}+{spaced.group(2)}"
     try:
-        if len(raw) == 10:
-            day = dt.date.fromisoformat(raw)
-            value = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            value = dt.datetime.combine(day, dt.time(), tzinfo=_zone())
             return value + dt.timedelta(days=1) if end else value
-        value = dt.datetime.fromisoformat(raw)
+        value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InvalidParameterValue(
-            f"datetime 格式错误 / datetime must be RFC 3339 (2025-01-01T00:00:00Z), got {raw!r}"
+            f"datetime 格式错误 / datetime must be RFC 3339 (2025-01-01T00:00:00+08:00, "
+            f"2025-01-01 or an interval a/b with .. for an open end), got {raw!r}"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return value if value.tzinfo else value.replace(tzinfo=_zone())
+
+
+def _open_start(text: str) -> bool:
+    return text in ("", "..") or bool(_OPEN_START.match(text.strip()))
+
+
+def _open_end(text: str) -> bool:
+    return text in ("", "..") or text.strip().startswith(_OPEN_END_YEAR)
 
 
 def datetime_sql(layer: Layer, raw: str, params: cql.Params) -> str | None:
+    """The condition of a ``datetime`` value (instant, date or interval; Part 1, 7.15.4) on the
+    layer's time field; QGIS's dummy bounds (year 0000, 9999-12-31) are open ends.
+
+    A bare date alone is the park's whole day; as an interval's start it is that day's first
+    instant, as its end the day's first instant excluded (``2025-01-01/2025-01-02`` is one day).
+    """
     if not layer.time_field:
         return None  # Part 1, 7.15.4: a collection without a time ignores datetime
     column = f'"{layer.time_field}"'
     if "/" not in raw:
-        if len(raw) == 10:
+        if len(raw.strip()) == 10:
             start, stop = parse_instant(raw), parse_instant(raw, end=True)
             return f"{column} >= {params.bind(start)} AND {column} < {params.bind(stop)}"
         return f"{column} = {params.bind(parse_instant(raw))}"
     first, _, last = raw.partition("/")
+    if "/" in last:
+        raise InvalidParameterValue(
+            f"datetime 区间只能有一个 / / a datetime interval has one '/', got {raw!r}"
+        )
     parts = []
-    if first not in ("", ".."):
+    if not _open_start(first):
         parts.append(f"{column} >= {params.bind(parse_instant(first))}")
-    if last not in ("", ".."):
-        end = parse_instant(last, end=True)
-        parts.append(f"{column} {'<' if len(last) == 10 else '<='} {params.bind(end)}")
+    if not _open_end(last):
+        # A bare date ends the interval where that day begins, exclusive: QGIS sends
+        # ``"time" < '2025-01-02'`` as ``…/2025-01-02`` (its < and <= alike, as an interval end).
+        day = len(last.strip()) == 10
+        parts.append(f"{column} {'<' if day else '<='} {params.bind(parse_instant(last))}")
     if not parts:
-        raise InvalidParameterValue("datetime 区间两端均开放 / datetime '../..' is not an interval")
+        if first in ("", "..") and last in ("", ".."):
+            raise InvalidParameterValue(
+                "datetime 区间两端均开放 / datetime '../..' is not an interval"
+            )
+        return "TRUE"  # QGIS's two dummy bounds: every time
     return " AND ".join(parts)
 
 
@@ -254,8 +314,14 @@ def parse_items(
     q = ItemsQuery(layer, relation=view.relation, readable=readable)
     q.limit = _int(args, "limit", default_limit, 1, max_limit)
     q.offset = _int(args, "offset", 0, 0, 2**31 - 1)
+    if args.get("after"):
+        q.after = _int(args, "after", 0, 0, 2**63 - 1)
+        if args.get("sortby"):
+            raise InvalidParameterValue(
+                "after 按标识分页，不能与 sortby 同用 / after pages by id: not with sortby"
+            )
     q.crs = resolve(args.get("crs"), zone_srid, "crs")
-    q.link_args = {k: v for k, v in args.items() if k not in ("f", "offset")}
+    q.link_args = {k: v for k, v in args.items() if k not in ("f", "offset", "after")}
     q.link_args["limit"] = str(q.limit)
 
     if "properties" in args:

@@ -32,6 +32,8 @@ GEOJSON = "application/geo+json"
 JSON_FORMATS = ("json", "geojson")
 PYGEOAPI_FORMATS = ("html", "jsonld")
 DOWNLOAD_FORMATS = ("csv", "gpkg")
+#: QGIS's User-Agent names it (``Mozilla/5.0 QGIS/32216/Debian GNU/Linux 12 (bookworm)``).
+QGIS_AGENT = "QGIS/"
 _EMPTY_TITLE = re.compile(r"<title>\s*</title>")
 
 
@@ -92,7 +94,13 @@ class FastViews:
         layer = self._layer(collection_id)
         args = self._args()
         fmt = args.pop("f", "json").lower()
-        q = parse_items(layer, args, self.zone_srid, view=view_of(layer), readable=readable_ids())
+        if "profile" not in args and QGIS_AGENT in request.headers.get("User-Agent", ""):
+            # QGIS reads no per-feature link (its project relates layers itself): without
+            # them it reads the 20,000 points of the benchmark in 3.7 s instead of 4.6 s
+            args["profile"] = "rel-as-key"
+        q = parse_items(
+            layer, args, self.zone_srid, view=view_of(layer), readable=readable_ids()
+        )
         if fmt in DOWNLOAD_FORMATS:
             return download(self.engine, q, fmt)
         text, returned, matched = query_page(self.engine, q, self.base_url)

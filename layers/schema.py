@@ -103,6 +103,8 @@ def table_for(layer: Layer, metadata: MetaData) -> Table:
         )
         constraints.extend(_field_checks(f))
     for f, target_layer, target_field in layer.references:
+        if not f.enforced:
+            continue
         constraints.append(
             ForeignKeyConstraint(
                 [f.name],

@@ -35,6 +35,10 @@ PARAMETER = Field(
     pattern="^[a-z][0-9]{5}$",
     check=parameter_problem,
     aliases=("因子编码", "因子"),
+    # the dictionary is written from the catalogue in code, which check= enforces on load; a
+    # constraint would order every load of observations after it and cost the HJ 212 listener
+    references="parameters.code",
+    enforced=False,
 )
 
 #: The averaging periods of the quality standards (GB 3095 Table 1, GB 3838 single samples).

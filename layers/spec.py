@@ -91,6 +91,8 @@ class Field:
     required : a row without it is rejected on load; the column is NOT NULL.
     aliases : further Chinese headers used in the standards' tables (e.g. ``统一社会信用代码``).
     references : ``"layer.field"`` this field is a foreign key to.
+    enforced : whether the database enforces ``references`` (a foreign-key constraint); a
+        reference to a dictionary written from code (the parameters) is checked on load instead.
     pattern : a POSIX regular expression the value must match (checked in the database too).
     minimum, maximum : inclusive bounds for numeric fields.
     check : a further row-level validation that SQL cannot express (e.g. a check character).
@@ -109,6 +111,7 @@ class Field:
     required: bool = False
     aliases: tuple[str, ...] = ()
     references: str | None = None
+    enforced: bool = True
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None

@@ -12,6 +12,7 @@ from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
 from onemap.commands.plot import plot
+from onemap.commands.qgis_project import qgis_project
 from onemap.commands.quality import quality
 from onemap.commands.roles import roles
 from onemap.commands.serve import serve
@@ -39,6 +40,7 @@ for _command in (
     users,
     roles,
     tokens,
+    qgis_project,
 ):
     cli.add_command(_command)
 

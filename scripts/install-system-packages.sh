@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
 # (the distribution's postgresql-NN-postgis-3), the GDAL command-line tools, and Chromium with CJK
-# fonts for the page's browser tests. Debian/Ubuntu.
+# fonts for the page's browser tests, and PyQGIS for the QGIS project test. Debian/Ubuntu.
 # Quiet and quick when everything is there already.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
 # The browser tests of the page drive Debian's Chromium headless; CJK fonts to render Chinese.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+# The ready QGIS project is tested by opening it with PyQGIS (headless), in the system Python.
+dpkg-query -W -f='${Status}' python3-qgis 2>/dev/null | grep -q 'ok installed' || missing+=(python3-qgis)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -36,7 +38,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk; do
+for p in chromium fonts-noto-cjk python3-qgis; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then

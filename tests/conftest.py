@@ -28,6 +28,7 @@ from werkzeug.serving import make_server
 from analytics.quality.judge import judge
 from analytics.quality.store import store_judgement
 from etl.load import load_file
+from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
 from layers import REGISTRY
 from onemap import cluster, migrate
@@ -114,6 +115,7 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
             assert report.rejected == 0, f"{layer.id}: {report.rejected} demo rows rejected"
     for path in sorted(STANDARDS_DIR.glob("*.csv")):
         assert load_file(path, "standard_limits", engine).rejected == 0, path.name
+    write_parameter_dictionary(engine)  # as `onemap standards load` does
     # As `make demo` does: judge the demo year, store its events and the stations' status.
     start, end = pd.Timestamp("2025-01-01T00:00+08:00"), pd.Timestamp("2026-01-01T00:00+08:00")
     store_judgement(engine, judge(engine, start, end), start, end, as_of=end)

@@ -31,6 +31,24 @@ CASES = (
     ),
     Case("p1000", "limit=1000, points", "enterprises", "limit=1000", "TRUE", 1000),
     Case("l1000", "limit=1000, lines", "sewer_pipes", "limit=1000", "TRUE", 1000),
+    # the last page of the 100,000 lines, as a next link gives it (by key: after the last id
+    # of the page before) and as an offset would; the floor reads the same rows by id
+    Case(
+        "lastkey",
+        "last page by key, lines",
+        "sewer_pipes",
+        "limit=1000&after=99000",
+        "id > 99000",
+        1000,
+    ),
+    Case(
+        "lastoff",
+        "last page by offset, lines",
+        "sewer_pipes",
+        "limit=1000&offset=99000",
+        "id > 99000",
+        1000,
+    ),
 )
 
 

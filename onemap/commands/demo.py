@@ -85,6 +85,10 @@ def load(directory: Path, strict: bool) -> None:
             click.echo(f"{layer.id:<19} — 无文件 / no file, skipped")
             continue
         rejected |= load_and_report(path, layer.id, strict=strict, label=f"{layer.id:<19} ")
+    from etl.parameter_dictionary import write_parameter_dictionary
+
+    written = write_parameter_dictionary(engine)
+    click.echo(f"{'parameters':<19} {written} 因子 / from the HJ 212 catalogue")
     click.echo("表行数 / rows per table:")
     with engine.connect() as connection:
         for layer in REGISTRY:

@@ -40,5 +40,10 @@ def load(directory: Path) -> None:
     rejected = False
     for path in files:
         rejected |= load_and_report(path, "standard_limits")
+    from etl.parameter_dictionary import write_parameter_dictionary
+    from onemap.database import database_url, engine_for
+
+    written = write_parameter_dictionary(engine_for(database_url()))
+    click.echo(f"parameters: {written} 因子及现行限值 / parameters with the limits in force")
     if rejected:
         raise SystemExit(EXIT_REJECTS)

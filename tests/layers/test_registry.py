@@ -51,6 +51,7 @@ FIXED_FIELDS = {
     "stations": ("code", "name", "type", "mn"),
     "observations": ("station_code", "time", "parameter", "value", "unit", "flag"),
     "standard_limits": (),
+    "parameters": ("code", "name_zh", "name_en", "unit", "medium"),
     "exceedances": (),
     # issue 11's first layer, the first internal one (issue 10)
     "hazardous_chemicals": (
