@@ -1,9 +1,11 @@
 """The audit trail: every write to a layer's table, by any path, recorded by the database.
 
-One generic AFTER trigger per table writes ``audit_log`` (the PostgreSQL wiki's audit-trigger
-pattern in its JSONB form): row-audited layers keep each row's before and after; batch-audited
-layers (observations from devices) get one entry per statement with its row count, from the
-statement's transition tables. Who wrote is taken from the transaction-local setting
+Generic AFTER ... FOR EACH STATEMENT triggers write ``audit_log`` from the statement's
+transition tables (the PostgreSQL wiki's audit-trigger pattern in its JSONB form, set-based:
+a bulk load costs one INSERT ... SELECT per statement, not a function call per row).
+Row-audited layers keep each row's before and after (an update that changes nothing is not
+recorded); batch-audited layers (observations from devices) get one entry per statement with
+its row count. Who wrote is taken from the transaction-local setting
 ``onemap.actor`` (``SET LOCAL`` semantics, so it works through a transaction-pooling pgbouncer),
 else the database role. ``audit_log`` refuses UPDATE, DELETE and TRUNCATE.
 """
@@ -23,23 +25,24 @@ _ACTOR = f"COALESCE(NULLIF(current_setting('{ACTOR_SETTING}', true), ''), 'db:' 
 #: The trigger functions, created once (migration 0005).
 FUNCTIONS = (
     f"""
-CREATE OR REPLACE FUNCTION onemap_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION onemap_audit_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    who text := {_ACTOR};
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO audit_log (actor, layer, feature_id, action, "after")
-        VALUES ({_ACTOR}, TG_TABLE_NAME, NEW.id, 'insert', to_jsonb(NEW));
-        RETURN NEW;
+        SELECT who, TG_TABLE_NAME, n.id, 'insert', to_jsonb(n) FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
-        IF ROW(NEW.*) IS NOT DISTINCT FROM ROW(OLD.*) THEN
-            RETURN NEW;
-        END IF;
         INSERT INTO audit_log (actor, layer, feature_id, action, "before", "after")
-        VALUES ({_ACTOR}, TG_TABLE_NAME, NEW.id, 'update', to_jsonb(OLD), to_jsonb(NEW));
-        RETURN NEW;
+        SELECT who, TG_TABLE_NAME, c.id, 'update', c.b, c.a FROM (
+            SELECT n.id, to_jsonb(o) AS b, to_jsonb(n) AS a
+            FROM old_rows o JOIN new_rows n ON n.id = o.id
+        ) c WHERE c.b IS DISTINCT FROM c.a;
+    ELSE
+        INSERT INTO audit_log (actor, layer, feature_id, action, "before")
+        SELECT who, TG_TABLE_NAME, o.id, 'delete', to_jsonb(o) FROM old_rows o;
     END IF;
-    INSERT INTO audit_log (actor, layer, feature_id, action, "before")
-    VALUES ({_ACTOR}, TG_TABLE_NAME, OLD.id, 'delete', to_jsonb(OLD));
-    RETURN OLD;
+    RETURN NULL;
 END $$""",
     f"""
 CREATE OR REPLACE FUNCTION onemap_audit_batch() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -74,29 +77,24 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 
 def trigger_names(layer: Layer) -> tuple[str, ...]:
     """The names of the audit triggers on ``layer``'s table."""
-    if layer.audit == "batch":
-        return tuple(f"audit_{op}" for op in ("insert", "update", "delete"))
-    return ("audit_row",)
+    if layer.audit not in ("row", "batch"):
+        raise ValueError(f"unknown audit mode {layer.audit!r} of layer {layer.id}")
+    return tuple(f"audit_{op}" for op in ("insert", "update", "delete"))
 
 
 def trigger_statements(layer: Layer) -> list[str]:
-    """The DDL attaching the audit trigger(s) to ``layer``'s table (run by its migration)."""
+    """The DDL attaching the audit triggers to ``layer``'s table (run by its migration)."""
     table = f'"{layer.id}"'
-    if layer.audit == "row":
-        return [
-            f"CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION onemap_audit_row()"
-        ]
-    if layer.audit != "batch":
-        raise ValueError(f"unknown audit mode {layer.audit!r} of layer {layer.id}")
+    function = "onemap_audit_rows" if layer.audit == "row" else "onemap_audit_batch"
+    trigger_names(layer)  # checks the mode
     # a transition table belongs to one event: one trigger per operation
     return [
         f"CREATE TRIGGER audit_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION onemap_audit_batch()",
-        f"CREATE TRIGGER audit_update AFTER UPDATE ON {table} REFERENCING NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION onemap_audit_batch()",
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER audit_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows "
+        f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
         f"CREATE TRIGGER audit_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION onemap_audit_batch()",
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
     ]
 
 

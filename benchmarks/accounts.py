@@ -180,7 +180,7 @@ def audit_load_cost(server_url: str) -> tuple[float, float]:
         if not triggers:
             with psycopg.connect(libpq_url(url), autocommit=True) as c:
                 for table in ("sewer_nodes", "sewer_pipes"):
-                    c.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_row")
+                    c.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         engine = create_engine(url)
         started = time.perf_counter()
         for layer in ("sewer_nodes", "sewer_pipes"):

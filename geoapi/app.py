@@ -24,7 +24,7 @@ from flask_compress import Compress
 
 from geoapi.catalog import park_zone_srid, pooled_engine, read_extents
 from geoapi.config import build_config
-from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, PROFILES, collection_layers, public_fields
+from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, PROFILES, collection_layers
 
 MOUNT = "/ogcapi"
 ENV_PUBLIC_URL = "ONEMAP_PUBLIC_URL"
@@ -211,5 +211,15 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     # the QGIS project at /qgis/onemap.qgz and each collection's style as QML and SLD
     park = extents.get("park")
     dem = Path(os.environ.get(ENV_DEM) or DEFAULT_DEM)
-    install_qgis(app, MOUNT, collection_layers, public_fields, park.bbox if park else None, dem)
+    from geoapi.access import readable_ids, view_of
+
+    def readable_layers() -> list[Any]:  # the caller's: a token's project holds internal ones
+        ids = readable_ids()
+        return [layer for layer in collection_layers() if layer.id in ids]
+
+    def readable_fields(layer: Any) -> tuple[Any, ...]:
+        return view_of(layer).fields
+
+    bbox = park.bbox if park else None
+    install_qgis(app, MOUNT, readable_layers, readable_fields, bbox, dem)
     return app

@@ -61,6 +61,10 @@ ROUTES: dict[str, Rule] = {
     "pygeoapi.execute_process_jobs": OPEN,
     "pygeoapi.get_jobs": S,
     "pygeoapi.get_job_result": S,
+    # the QGIS project of what the caller may read, its hillshade, and each collection's style
+    "qgis_project": OPEN,
+    "qgis_hillshade": OPEN,
+    "collection_style": C,
     # station plots (stations are public)
     "station_plot": OPEN,
 }

@@ -131,6 +131,7 @@ class ItemsQuery:
     @property
     def table(self) -> str:
         return f'"{self.layer.id}"'
+
     #: Keyset paging: only features whose id is above this (the ``after`` of a next link).
     after: int | None = None
     #: Set by geoapi.features.query_page: the page's last id, whether next links page by key

@@ -98,9 +98,7 @@ class FastViews:
             # QGIS reads no per-feature link (its project relates layers itself): without
             # them it reads the 20,000 points of the benchmark in 3.7 s instead of 4.6 s
             args["profile"] = "rel-as-key"
-        q = parse_items(
-            layer, args, self.zone_srid, view=view_of(layer), readable=readable_ids()
-        )
+        q = parse_items(layer, args, self.zone_srid, view=view_of(layer), readable=readable_ids())
         if fmt in DOWNLOAD_FORMATS:
             return download(self.engine, q, fmt)
         text, returned, matched = query_page(self.engine, q, self.base_url)

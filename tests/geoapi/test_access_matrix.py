@@ -45,6 +45,8 @@ KINDS = {
         "pygeoapi.get_processes",
         "pygeoapi.execute_process_jobs",
         "station_plot",
+        "qgis_project",
+        "qgis_hillshade",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
@@ -58,6 +60,7 @@ KINDS = {
         "pygeoapi.get_collection_tiles",
         "pygeoapi.get_collection_tiles_metadata",
         "pygeoapi.get_collection_tiles_data",
+        "collection_style",
     },
     "history": {"feature_history"},
 }
@@ -198,3 +201,26 @@ def test_options_allow_lists_what_the_user_may_do(
 def test_internal_layer_options_do_not_exist_for_anonymous(client: FlaskClient) -> None:
     response = client.options("/ogcapi/collections/hazardous_chemicals/items")
     assert response.status_code == 404
+
+
+def test_the_qgis_project_holds_what_the_user_may_read(
+    client: FlaskClient, demo_accounts: dict[str, Any]
+) -> None:
+    import io
+    import zipfile
+
+    def project(headers: dict[str, str]) -> str:
+        response = client.get("/qgis/onemap.qgz", headers=headers)
+        assert response.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+            name = next(n for n in archive.namelist() if n.endswith(".qgs"))
+            return archive.read(name).decode()
+
+    anonymous, staff = project({}), project(demo_accounts["headers"]["staff"])
+    assert "hazardous_chemicals" not in anonymous and 'field="phone"' not in anonymous
+    assert "hazardous_chemicals" in staff and "phone" in staff
+    assert "om_" not in staff  # the token itself never goes into the project
+    assert (
+        client.get("/ogcapi/collections/hazardous_chemicals/styles/default?f=qml").status_code
+        == 404
+    )

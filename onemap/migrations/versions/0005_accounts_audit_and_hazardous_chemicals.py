@@ -152,5 +152,5 @@ def downgrade() -> None:
     op.drop_geospatial_index('idx_hazardous_chemicals_geom', table_name='hazardous_chemicals', postgresql_using='gist', column_name='geom')
     op.drop_geospatial_table('hazardous_chemicals')
     # ### end Alembic commands ###
-    for function in ("onemap_audit_row", "onemap_audit_batch", "onemap_audit_append_only"):
+    for function in ("onemap_audit_rows", "onemap_audit_batch", "onemap_audit_append_only"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}()")
