@@ -122,7 +122,7 @@ def validated_row(
         raise InvalidParameterValue(
             f"要素未通过校验 / the feature is not valid: {reasons.texts().iloc[0]}"
         )
-    row = {}
+    row: dict[str, Any] = {f.name: None for f in fields}
     for name in values.columns:
         kind = None if name == GEOMETRY_COLUMN else layer.field(name).type
         row[name] = _python(values[name].iloc[0], kind)

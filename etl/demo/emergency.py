@@ -254,6 +254,9 @@ def _control_points(
             None,
             (float(creek.u_at(v)), v),
         )
+    # the measured ones first: clients that type a field from the first page (GDAL 3.6 reads
+    # 10 features) see the capacities as numbers, not an all-empty column
+    rows.sort(key=lambda row: row[0]["capacity_m3"] is None)
     return rows
 
 

@@ -75,7 +75,7 @@ def test_owslib_creates_replaces_and_deletes(
             "credit_code": code,
             "name": "液氨",
             "cas_no": "7664-41-7",
-            "storage_place": "R-7",
+            "storage_place": "TEST-R-7",
             "max_quantity_t": 8.5,
         },
     }
@@ -89,8 +89,10 @@ def test_owslib_creates_replaces_and_deletes(
         assert api.collection_item_update("hazardous_chemicals", fid, json.dumps(feature))
         assert api.collection_item("hazardous_chemicals", fid)["properties"]["max_quantity_t"] == 9
         assert api.collection_item_delete("hazardous_chemicals", fid)
-        items = api.collection_items("hazardous_chemicals")
+        items = api.collection_items("hazardous_chemicals", storage_place="TEST-R-7")
         assert items["numberMatched"] == 0
     finally:
         with engine_for(demo_db_url).begin() as connection:
-            connection.exec_driver_sql("DELETE FROM hazardous_chemicals")
+            connection.exec_driver_sql(
+                "DELETE FROM hazardous_chemicals WHERE starts_with(storage_place, 'TEST-')"
+            )

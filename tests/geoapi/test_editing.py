@@ -1,7 +1,8 @@
 """Editing through the API (OGC API Features Part 4) under the policy, on the demo park.
 
-Each test writes only rows it creates (hazardous chemicals, empty in the demo) or puts back
-what it changed, so the other API tests keep reading the demo as loaded.
+Each test writes only rows it creates (hazardous chemicals stored at places named ``TEST-…``,
+which the demo never uses) or puts back what it changed, so the other API tests keep reading
+the demo as loaded.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ GEOJSON = "application/geo+json"
 PATCH = "application/merge-patch+json"
 
 
-def _chemical(code: str, place: str = "T-101", **extra: Any) -> dict[str, Any]:
+def _chemical(code: str, place: str = "TEST-T-101", **extra: Any) -> dict[str, Any]:
     properties = {
         "credit_code": code,
         "name": "甲醇",
@@ -55,12 +56,19 @@ def engine(demo_db_url: str) -> sa.Engine:
 def cleanup(engine: sa.Engine) -> Iterator[None]:
     yield
     with engine.begin() as connection:
-        connection.exec_driver_sql("DELETE FROM hazardous_chemicals")
+        connection.exec_driver_sql(
+            "DELETE FROM hazardous_chemicals WHERE starts_with(storage_place, 'TEST-')"
+        )
 
 
-def _count(engine: sa.Engine, table: str = "hazardous_chemicals") -> int:
+def _count(engine: sa.Engine) -> int:
+    """The chemicals the tests made."""
     with engine.connect() as connection:
-        return int(connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+        return int(
+            connection.exec_driver_sql(
+                "SELECT count(*) FROM hazardous_chemicals WHERE starts_with(storage_place, 'TEST-')"
+            ).scalar_one()
+        )
 
 
 def test_an_enterprise_creates_its_own_chemical_and_nobody_else_sees_it(
@@ -78,8 +86,13 @@ def test_an_enterprise_creates_its_own_chemical_and_nobody_else_sees_it(
     assert client.get(path, headers=h["staff"]).status_code == 200
     assert client.get(path, headers=h["ent_b"]).status_code == 404  # not B's: not there for B
     assert client.get(path).status_code == 404  # the layer does not exist for anonymous users
-    listed = client.get("/ogcapi/collections/hazardous_chemicals/items", headers=h["ent_b"])
-    assert listed.json["numberMatched"] == 0 and listed.json["features"] == []
+    listed = client.get(
+        "/ogcapi/collections/hazardous_chemicals/items",
+        query_string={"limit": 10000},
+        headers=h["ent_b"],
+    )
+    assert fid not in {f["id"] for f in listed.json["features"]}
+    assert {f["properties"]["credit_code"] for f in listed.json["features"]} <= {codes["ent_b"]}
     by_filter = client.get(
         "/ogcapi/collections/hazardous_chemicals/items",
         query_string={"filter": f"credit_code = '{codes['ent_a']}'"},
@@ -113,7 +126,9 @@ def test_an_enterprise_cannot_write_for_another(
     )
     assert moved.status_code == 403  # giving one's row to another enterprise
     with engine.connect() as connection:
-        owner = connection.exec_driver_sql("SELECT credit_code FROM hazardous_chemicals")
+        owner = connection.exec_driver_sql(
+            "SELECT credit_code FROM hazardous_chemicals WHERE starts_with(storage_place, 'TEST-')"
+        )
         assert owner.scalar_one() == codes["ent_a"]
 
 
@@ -219,7 +234,7 @@ def test_put_replaces_delete_removes_and_the_content_crs_is_honoured(
     assert created.status_code == 201, created.get_data(as_text=True)
     path = created.headers["Location"].split("/ogcapi", 1)[1]
     assert created.json["geometry"]["coordinates"] == pytest.approx([120.04, 32.03])
-    replacement = _chemical(codes["ent_a"], place="W-2", storage_form="warehouse")
+    replacement = _chemical(codes["ent_a"], place="TEST-W-2", storage_form="warehouse")
     replacement["properties"].pop("max_quantity_t")
     put = client.put(
         "/ogcapi" + path,
@@ -227,7 +242,7 @@ def test_put_replaces_delete_removes_and_the_content_crs_is_honoured(
         headers={**h["staff"], "Content-Type": GEOJSON, "If-Match": created.headers["ETag"]},
     )
     assert put.status_code == 200, put.get_data(as_text=True)
-    assert put.json["properties"]["storage_place"] == "W-2"
+    assert put.json["properties"]["storage_place"] == "TEST-W-2"
     assert put.json["properties"]["max_quantity_t"] is None  # replaced, not merged
     assert client.delete("/ogcapi" + path, headers=h["staff"]).status_code == 204
     assert client.get("/ogcapi" + path, headers=h["staff"]).status_code == 404

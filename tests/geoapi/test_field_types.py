@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from geoapi.query import collection_layers, public_fields
+from geoapi.query import public_collections, public_fields
 from layers import get_layer
 from layers.spec import FieldType, Layer
 
@@ -39,7 +39,9 @@ FIELD_LINE = re.compile(r"^(\w+): (\w+(?:\(\w+\))?) \(\d+\.\d+\)$", re.MULTILINE
 DAY = "?datetime=2025-03-01T00:00:00Z/2025-03-01T23:59:59Z"
 DAY_SQL = "time BETWEEN '2025-03-01T00:00:00Z' AND '2025-03-01T23:59:59Z'"
 REAL_LAYERS = [
-    layer.id for layer in collection_layers() if any(f.type is FieldType.REAL for f in layer.fields)
+    layer.id
+    for layer in public_collections()
+    if any(f.type is FieldType.REAL for f in layer.fields)
 ]
 
 
@@ -68,7 +70,7 @@ def _database_reals(db_url: str, layer: Layer, where: str = "TRUE") -> dict[int,
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-@pytest.mark.parametrize("layer_id", [layer.id for layer in collection_layers()])
+@pytest.mark.parametrize("layer_id", [layer.id for layer in public_collections()])
 def test_gdal36_types_every_field_as_declared(api_url: str, layer_id: str) -> None:
     source = f"OAPIF:{api_url}/collections/{layer_id}" + (DAY if layer_id == "observations" else "")
     got, expected = _gdal36_types(source), _expected(get_layer(layer_id))
@@ -127,7 +129,7 @@ print(json.dumps(out))
 def test_gdal312_types_every_field_and_reads_the_database_reals(
     api_url: str, demo_db_url: str
 ) -> None:
-    layers = [layer.id for layer in collection_layers()]
+    layers = [layer.id for layer in public_collections()]
     done = subprocess.run(
         [sys.executable, "-c", PYOGRIO_TYPES, f"OAPIF:{api_url}", ",".join(layers),
          ",".join(REAL_LAYERS), DAY],

@@ -108,8 +108,9 @@ def test_no_server_errors_with_a_token(
     api_url: str, demo_accounts: dict[str, Any], demo_db_url: str
 ) -> None:
     """The same as staff, whose document also lists the internal layers and whose answers hold
-    private fields; and the editing operations, on the internal layer the demo leaves empty
-    (writes elsewhere would change the demo other tests read)."""
+    private fields; and the editing operations, on the hazardous chemicals only, whose rows are
+    kept aside and put back afterwards (writes elsewhere would change the demo other tests
+    read)."""
     headers = demo_accounts["headers"]["staff"]
     document = requests.get(f"{api_url}/openapi?f=json", headers=headers, timeout=30).json()
     assert "/collections/hazardous_chemicals/items" in document["paths"]
@@ -123,13 +124,22 @@ def test_no_server_errors_with_a_token(
     ]
     writes = [op for op in operations if op.method.upper() in ("POST", "PUT", "PATCH", "DELETE")]
     assert len(writes) >= 4
+    from onemap.database import engine_for
+
+    engine = engine_for(demo_db_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE kept_chemicals AS SELECT * FROM hazardous_chemicals"
+        )
     try:
         failures = [f for f in (_server_errors(op, headers) for op in operations) if f]
     finally:
-        from onemap.database import engine_for
-
-        with engine_for(demo_db_url).begin() as connection:
+        with engine.begin() as connection:
             connection.exec_driver_sql("DELETE FROM hazardous_chemicals")
+            connection.exec_driver_sql(
+                "INSERT INTO hazardous_chemicals SELECT * FROM kept_chemicals"
+            )
+            connection.exec_driver_sql("DROP TABLE kept_chemicals")
     assert not failures, "\n".join(failures)
 
 

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine
 
-from geoapi.query import collection_layers, public_fields
+from geoapi.query import public_collections, public_fields
 from layers import get_layer
 from layers.spec import GROUP_TITLES
 from qgisproject.fields import alias
@@ -51,7 +51,7 @@ def counts(demo_db_url: str) -> Iterator[dict[str, int]]:
     with engine.connect() as connection:
         out = {
             layer.id: connection.exec_driver_sql(f'SELECT count(*) FROM "{layer.id}"').scalar_one()
-            for layer in collection_layers()
+            for layer in public_collections()
         }
         out["observations"] = connection.exec_driver_sql(
             f"SELECT count(*) FROM observations WHERE {OBSERVATIONS_SQL}"
@@ -76,7 +76,7 @@ def test_every_layer_is_valid_grouped_in_cgcs2000(opened: dict) -> None:
         k: v for k, v in layers.items() if not v["valid"]
     }
     served = {entry.get("typename") for entry in layers.values()} - {None}
-    assert served == {layer.id for layer in collection_layers()}
+    assert served == {layer.id for layer in public_collections()}
     assert layers["onemap_hillshade"]["provider"] == "gdal"
     assert layers["onemap_hillshade"]["crs"] == "EPSG:3857"
     assert min(layers["onemap_hillshade"]["size"]) > 100
