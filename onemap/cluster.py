@@ -81,7 +81,11 @@ def _free_port() -> int:
 
 
 def _port_is_free(port: int) -> bool:
+    """Whether PostgreSQL could listen on ``port``: probed as PostgreSQL binds, with the address
+    reusable, so the connections the last run left in TIME_WAIT do not count as a holder; only a
+    socket another process listens on (or holds bound exclusively) does."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -120,6 +124,9 @@ class Cluster:
     """A private cluster living in ``data_dir``."""
 
     data_dir: Path
+    #: Set by :meth:`start` when the recorded port was held by another process and the cluster
+    #: had to move: ``(old, new)``.
+    moved: tuple[int, int] | None = None
 
     @classmethod
     def default(cls) -> Cluster:
@@ -257,7 +264,10 @@ class Cluster:
         state = self.state()
         port = int(str(state["port"]))
         if not _port_is_free(port):
-            port = _free_port()
+            # Another process listens there: move, and say so (onemap db up prints it). The app
+            # follows, since it reads the port from cluster.json at each new connection.
+            old, port = port, _free_port()
+            self.moved = (old, port)
             state["port"] = port
             self.state_file.write_text(json.dumps(state, indent=2))
         self._write_runtime_conf(port)

@@ -31,7 +31,15 @@ def up() -> None:
     if _uses_external():
         url = normalise_url(os.environ[ENV_URL])
     else:
-        url = cluster.Cluster.default().up()
+        own = cluster.Cluster.default()
+        url = own.up()
+        if own.moved:
+            old, new = own.moved
+            click.echo(
+                f"端口 {old} 已被其他进程占用，改用 {new} / port {old} is held by another "
+                f"process: the cluster now listens on {new}",
+                err=True,
+            )
     migrate.upgrade(url)
     click.echo(url)
 
