@@ -123,7 +123,7 @@ UNAVAILABLE = (
     f"retry in {RETRY_AFTER_S} s"
 )
 TIMED_OUT = (
-    "查询超时，请缩小范围（bbox、limit、filter）/ the query took longer than the server allows: "
+    "查询超时，请缩小范围（bbox、limit、filter） / the query took longer than the server allows: "
     "narrow it (bbox, limit, filter) and try again"
 )
 INTERNAL = "服务器内部错误，请联系管理员 / internal server error: please report it"
