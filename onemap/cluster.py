@@ -20,6 +20,7 @@ import json
 import os
 import pwd
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -232,8 +233,19 @@ class Cluster:
         self.state_file.write_text(json.dumps(state, indent=2))
         self.state_file.chmod(0o600)
 
+    def archive_command(self) -> str:
+        """The ``archive_command`` for this cluster: copy each finished WAL segment into the
+        backup's WAL archive (``onemap db backup`` records it in cluster.json), never
+        overwriting one; ``true`` (discard) while no backup has been made."""
+        archive = self.state().get("wal_archive")
+        if not archive:
+            return "true"
+        target = shlex.quote(str(Path(str(archive)) / "placeholder")).replace("placeholder", "%f")
+        return f"test ! -f {target} && cp %p {target}"
+
     def _write_runtime_conf(self, port: int) -> None:
         conf = self.pgdata / "onemap.conf"
+        archive_command = self.archive_command().replace("'", "''")
         conf.write_text(
             f"port = {port}\n"
             "listen_addresses = '127.0.0.1'\n"
@@ -244,6 +256,11 @@ class Cluster:
             # PostGIS functions' high costs make the planner JIT-compile small queries,
             # which costs ~30 ms per analysis query and gains nothing here.
             "jit = off\n"
+            # WAL archiving is always on, so that `onemap db backup` needs only a reload; until
+            # it has run the command discards. A segment is archived at least every 60 s.
+            "archive_mode = on\n"
+            f"archive_command = '{archive_command}'\n"
+            "archive_timeout = 60\n"
         )
         if _is_root():
             account = _ensure_server_user()
@@ -283,6 +300,18 @@ class Cluster:
             "-t",
             "60",
         )
+
+    def reload(self) -> None:
+        """Rewrite the runtime configuration (same port) and have the server reread it."""
+        self._write_runtime_conf(int(str(self.state()["port"])))
+        bindir = Path(str(self.state()["bindir"]))
+        self._run(str(bindir / "pg_ctl"), "reload", "-D", str(self.pgdata))
+
+    def set_state(self, **values: object) -> None:
+        """Record ``values`` in cluster.json."""
+        state = self.state() | values
+        self.state_file.write_text(json.dumps(state, indent=2))
+        self.state_file.chmod(0o600)
 
     def stop(self) -> bool:
         """Stop the server; ``False`` when it was not running."""
