@@ -15,6 +15,7 @@ from onemap.commands.plot import plot
 from onemap.commands.quality import quality
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
+from onemap.commands.units import install_units_command
 from onemap.errors import OnemapError
 
 
@@ -23,7 +24,9 @@ def cli() -> None:
     """园区生态环境一张图 / onemap: the GIS one-map of an industrial park."""
 
 
-for _command in (db, load, demo, analyse, hj212, standards, serve, plot, quality):
+for _command in (
+    db, load, demo, analyse, hj212, standards, serve, plot, quality, install_units_command,
+):  # fmt: skip
     cli.add_command(_command)
 
 

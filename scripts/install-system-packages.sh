@@ -19,6 +19,8 @@ command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
 # The browser tests of the page drive Debian's Chromium headless; CJK fonts to render Chinese.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+# `onemap install-units` writes systemd units; the tests check them with systemd-analyze.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -36,7 +38,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk; do
+for p in chromium fonts-noto-cjk systemd; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then
