@@ -160,12 +160,12 @@ def _read_csv(path: Path, layer: Layer) -> RawInput:
     return RawInput(frame.reset_index(drop=True), None, None, True, numbers)
 
 
-def _padded_names(header: list[str], width: int) -> list[str]:
+def _padded_names(header: list[object], width: int) -> list[str]:
     """Unique column names for ``width`` columns: the header's, then one per extra cell, named
     so the load report lists them as ignored columns rather than dropping what they hold."""
     names: list[str] = []
     for i in range(width):
-        name = header[i].strip() if i < len(header) and header[i].strip() else ""
+        name = str(header[i]).strip() if i < len(header) else ""
         base = name or f"未命名列{i + 1} / unnamed column {i + 1}"
         unique, n = base, 1
         while unique in names:
