@@ -135,11 +135,49 @@ def _read_csv(path: Path, layer: Layer) -> RawInput:
             skiprows=skip,
             skip_blank_lines=True,
         )
+        if not isinstance(frame.index, pd.RangeIndex):
+            # Rows with more cells than the header (e.g. a delimiter at the end of every line):
+            # pandas would silently take their first cells as the index and shift every column.
+            width = frame.index.nlevels + len(frame.columns)
+            header = head_rows[skip] if skip < len(head_rows) else []
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[],
+                skiprows=skip + 1,
+                header=None,
+                names=_padded_names(header, width),
+                index_col=False,
+                skip_blank_lines=True,
+            )
+            frame = _drop_empty_unnamed(frame, len(header))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise _unreadable(path, exc) from None
     frame = _drop_blank(frame)
     numbers = _line_numbers(frame, skip)
     return RawInput(frame.reset_index(drop=True), None, None, True, numbers)
+
+
+def _padded_names(header: list[object], width: int) -> list[str]:
+    """Unique column names for ``width`` columns: the header's, then one per extra cell, named
+    so the load report lists them as ignored columns rather than dropping what they hold."""
+    names: list[str] = []
+    for i in range(width):
+        name = str(header[i]).strip() if i < len(header) else ""
+        base = name or f"未命名列{i + 1} / unnamed column {i + 1}"
+        unique, n = base, 1
+        while unique in names:
+            unique, n = f"{base}.{n}", n + 1
+        names.append(unique)
+    return names
+
+
+def _drop_empty_unnamed(frame: pd.DataFrame, named: int) -> pd.DataFrame:
+    """Without the columns past the header that hold nothing (trailing delimiters)."""
+    extra = [c for c in frame.columns[named:] if frame[c].fillna("").str.strip().eq("").all()]
+    return frame.drop(columns=extra)
 
 
 def _read_xlsx(path: Path, layer: Layer) -> RawInput:

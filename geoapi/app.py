@@ -184,6 +184,11 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     # Not streamed responses (files sent from disk): flask-compress 1.25 leaves their file open.
     app.config["COMPRESS_STREAMS"] = False
     Compress(app)
+    from geoapi import operations
+
+    # health checks, error mapping (503 while the database is down), limits, security headers,
+    # request ids: after Compress, so that its hooks see the uncompressed responses
+    operations.install(app, engine)
     app.config["ONEMAP_RUNTIME_DIR"] = str(runtime_dir)
     app.config["ONEMAP_PUBLIC_URL"] = mount_url
     app.config["ONEMAP_ZONE_SRID"] = zone_srid

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
 from geoapi.crs import cgcs2000_gk3_srid
 from geoapi.query import collection_layers
-from onemap.database import normalise_url
+from onemap.database import live_engine
+
+#: The longest an API or page query may run (PostgreSQL ``statement_timeout``), in ms; 0 = none.
+ENV_STATEMENT_TIMEOUT = "ONEMAP_STATEMENT_TIMEOUT_MS"
+DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
 #: When the park table is empty the zone falls back to the demo park's (CM 120° E).
 DEFAULT_LONGITUDE_DEG = 120.0
@@ -32,13 +37,39 @@ def pooled_engine(url: str) -> Engine:
     return _engines[url]
 
 
+def statement_timeout_ms() -> int:
+    """The configured statement timeout (:data:`ENV_STATEMENT_TIMEOUT`), in ms."""
+    raw = os.environ.get(ENV_STATEMENT_TIMEOUT, "").strip()
+    if not raw:
+        return DEFAULT_STATEMENT_TIMEOUT_MS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(
+            f"{ENV_STATEMENT_TIMEOUT} 须为整数毫秒 / must be a whole number of milliseconds "
+            f"(got {raw!r})"
+        ) from None
+    if value < 0:
+        raise ValueError(f"{ENV_STATEMENT_TIMEOUT} must be >= 0 (got {raw!r})")
+    return value
+
+
 def _create(url: str) -> Engine:
-    return create_engine(
-        normalise_url(url),
+    # The URL is re-resolved at each connect and every checkout is pinged (live_engine): a
+    # restarted database, even on another port, is found again without restarting the app.
+    options = f"-c timezone=UTC -c statement_timeout={statement_timeout_ms()}"
+    return live_engine(
+        url,
         pool_size=8,
         max_overflow=8,
-        pool_pre_ping=False,
-        connect_args={"options": "-c timezone=UTC", "application_name": "onemap-geoapi"},
+        # a request waits at most this long for a pooled connection, then gets a 503
+        pool_timeout=10,
+        connect_args={
+            "options": options,
+            "application_name": "onemap-geoapi",
+            # an unreachable server answers within seconds, not after the OS's TCP timeout
+            "connect_timeout": 5,
+        },
     )
 
 

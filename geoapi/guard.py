@@ -31,6 +31,9 @@ ROUTES: dict[str, Rule] = {
     "login": OPEN,
     "logout": OPEN,
     "me": OPEN,  # answers 401 itself when nobody is signed in
+    # health checks for a load balancer or systemd (they read no data)
+    "healthz": OPEN,
+    "readyz": OPEN,
     "edit_forms": S,
     # OGC API: discovery
     "pygeoapi.landing_page": OPEN,

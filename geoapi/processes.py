@@ -51,7 +51,7 @@ from analytics.errors import AnalysisError, BadParameterError
 from analytics.export import xlsx_bytes
 from analytics.registry import BY_ID, Analysis, get_analysis
 from geoapi.catalog import pooled_engine
-from geoapi.errors import InvalidParameterValue, error_response
+from geoapi.errors import InvalidParameterValue, database_error, error_response, status_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -151,6 +151,9 @@ def _failure(exc: Exception) -> AnalysisFailed:
         status = HTTPStatus(exc.http_status)
         code = "NotFound" if status == HTTPStatus.NOT_FOUND else "InvalidParameterValue"
         return AnalysisFailed(str(exc), status, code)
+    unavailable = database_error(exc)  # the database down or too slow: 503 / 504
+    if unavailable is not None:
+        return AnalysisFailed(unavailable.description, status_of(unavailable), unavailable.code)
     if isinstance(exc, OverflowError):
         # bounded models, so only an extreme value gets here, e.g. a time in the year 9999 that
         # the analysis steps past datetime.max

@@ -18,6 +18,7 @@ from onemap.commands.roles import roles
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
 from onemap.commands.tokens import tokens
+from onemap.commands.units import install_units_command
 from onemap.commands.users import users
 from onemap.errors import OnemapError
 
@@ -41,6 +42,7 @@ for _command in (
     roles,
     tokens,
     qgis_project,
+    install_units_command,
 ):
     cli.add_command(_command)
 

@@ -20,6 +20,7 @@ import json
 import os
 import pwd
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -81,7 +82,11 @@ def _free_port() -> int:
 
 
 def _port_is_free(port: int) -> bool:
+    """Whether PostgreSQL could listen on ``port``: probed as PostgreSQL binds, with the address
+    reusable, so the connections the last run left in TIME_WAIT do not count as a holder; only a
+    socket another process listens on (or holds bound exclusively) does."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -120,6 +125,9 @@ class Cluster:
     """A private cluster living in ``data_dir``."""
 
     data_dir: Path
+    #: Set by :meth:`start` when the recorded port was held by another process and the cluster
+    #: had to move: ``(old, new)``.
+    moved: tuple[int, int] | None = None
 
     @classmethod
     def default(cls) -> Cluster:
@@ -225,8 +233,19 @@ class Cluster:
         self.state_file.write_text(json.dumps(state, indent=2))
         self.state_file.chmod(0o600)
 
+    def archive_command(self) -> str:
+        """The ``archive_command`` for this cluster: copy each finished WAL segment into the
+        backup's WAL archive (``onemap db backup`` records it in cluster.json), never
+        overwriting one; ``true`` (discard) while no backup has been made."""
+        archive = self.state().get("wal_archive")
+        if not archive:
+            return "true"
+        target = shlex.quote(str(Path(str(archive)) / "placeholder")).replace("placeholder", "%f")
+        return f"test ! -f {target} && cp %p {target}"
+
     def _write_runtime_conf(self, port: int) -> None:
         conf = self.pgdata / "onemap.conf"
+        archive_command = self.archive_command().replace("'", "''")
         conf.write_text(
             f"port = {port}\n"
             "listen_addresses = '127.0.0.1'\n"
@@ -237,6 +256,11 @@ class Cluster:
             # PostGIS functions' high costs make the planner JIT-compile small queries,
             # which costs ~30 ms per analysis query and gains nothing here.
             "jit = off\n"
+            # WAL archiving is always on, so that `onemap db backup` needs only a reload; until
+            # it has run the command discards. A segment is archived at least every 60 s.
+            "archive_mode = on\n"
+            f"archive_command = '{archive_command}'\n"
+            "archive_timeout = 60\n"
         )
         if _is_root():
             account = _ensure_server_user()
@@ -257,7 +281,10 @@ class Cluster:
         state = self.state()
         port = int(str(state["port"]))
         if not _port_is_free(port):
-            port = _free_port()
+            # Another process listens there: move, and say so (onemap db up prints it). The app
+            # follows, since it reads the port from cluster.json at each new connection.
+            old, port = port, _free_port()
+            self.moved = (old, port)
             state["port"] = port
             self.state_file.write_text(json.dumps(state, indent=2))
         self._write_runtime_conf(port)
@@ -273,6 +300,18 @@ class Cluster:
             "-t",
             "60",
         )
+
+    def reload(self) -> None:
+        """Rewrite the runtime configuration (same port) and have the server reread it."""
+        self._write_runtime_conf(int(str(self.state()["port"])))
+        bindir = Path(str(self.state()["bindir"]))
+        self._run(str(bindir / "pg_ctl"), "reload", "-D", str(self.pgdata))
+
+    def set_state(self, **values: object) -> None:
+        """Record ``values`` in cluster.json."""
+        state = self.state() | values
+        self.state_file.write_text(json.dumps(state, indent=2))
+        self.state_file.chmod(0o600)
 
     def stop(self) -> bool:
         """Stop the server; ``False`` when it was not running."""

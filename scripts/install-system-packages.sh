@@ -21,6 +21,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 # The ready QGIS project is tested by opening it with PyQGIS (headless), in the system Python.
 dpkg-query -W -f='${Status}' python3-qgis 2>/dev/null | grep -q 'ok installed' || missing+=(python3-qgis)
+# `onemap install-units` writes systemd units; the tests check them with systemd-analyze.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -38,7 +40,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk python3-qgis; do
+for p in chromium fonts-noto-cjk python3-qgis systemd; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then

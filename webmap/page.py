@@ -109,6 +109,8 @@ def build_page(
     figure.header.add_child(Element("<title>园区生态环境一张图</title>"))
     figure.header.add_child(Element('<link rel="icon" href="data:,">'))  # no favicon request
     figure.header.add_child(CssLink(f"{root}{STATIC_URL}/onemap.css"))
+    # service.js first: it wraps fetch (503 banner and retry) before the page's scripts use it
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/service.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/onemap.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/search.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))

@@ -65,13 +65,13 @@ SELECT_ENTERPRISES = "SELECT setval(pg_get_serial_sequence('enterprises', 'id'),
 SELECT_PIPES = "SELECT setval(pg_get_serial_sequence('sewer_pipes', 'id'), 100000)"
 
 
-def make_database(server: str) -> str:
-    """The scratch database, migrated, loaded and analysed; its SQLAlchemy URL."""
+def make_database(server: str, name: str = DB_NAME) -> str:
+    """The scratch database ``name``, migrated, loaded and analysed; its SQLAlchemy URL."""
     libpq = make_url(server).set(drivername="postgresql", database="postgres")
     with psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = make_url(server).set(database=DB_NAME).render_as_string(hide_password=False)
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     with psycopg.connect(libpq_url(url)) as conn:
         conn.execute(DATA_SQL)
@@ -87,7 +87,7 @@ def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def drop_database(server: str) -> None:
+def drop_database(server: str, name: str = DB_NAME) -> None:
     libpq = make_url(server).set(drivername="postgresql", database="postgres")
     with psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -172,6 +172,16 @@ class Hj212Listener:
                         break
             try:
                 accepted = await asyncio.to_thread(self._store_batch, batch)
+            except sa.exc.OperationalError as exc:  # the database is down: no ack, devices resend
+                first_line = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+                log.warning(
+                    "数据库不可用，批次未入库、未应答 / database unavailable, batch of %d not "
+                    "stored, nothing acknowledged: %s",
+                    len(batch),
+                    first_line,
+                )
+                self.stats.failed_batches += 1
+                accepted = []
             except Exception:  # the database refused the batch: no ack, devices resend
                 log.exception("批次写入失败，未应答 / batch not stored, nothing acknowledged")
                 self.stats.failed_batches += 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -31,7 +33,15 @@ def up() -> None:
     if _uses_external():
         url = normalise_url(os.environ[ENV_URL])
     else:
-        url = cluster.Cluster.default().up()
+        own = cluster.Cluster.default()
+        url = own.up()
+        if own.moved:
+            old, new = own.moved
+            click.echo(
+                f"端口 {old} 已被其他进程占用，改用 {new} / port {old} is held by another "
+                f"process: the cluster now listens on {new}",
+                err=True,
+            )
     migrate.upgrade(url)
     click.echo(url)
 
@@ -67,3 +77,74 @@ def status() -> None:
 def url() -> None:
     """Print the database URL (with its password, for use in scripts)."""
     click.echo(database_url())
+
+
+def _moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"不是ISO 8601时间 / not an ISO 8601 time: {value!r} (e.g. 2026-12-02T18:30:00+08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"时间须带时区 / the time needs a zone, e.g. +08:00: {value!r}")
+    return moment
+
+
+@db.command()
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="备份目录（应在另一块磁盘）/ backup directory, on another disk [default: DATA_DIR/backup]",
+)
+def backup(to: Path | None) -> None:
+    """基础备份并持续归档WAL / a base backup of the own cluster plus continuous WAL archiving
+    into the backup directory (pg_basebackup, archive_command)."""
+    from onemap.backup import backup as take_backup
+
+    if _uses_external():
+        raise click.UsageError(f"{ENV_URL} is set: back that server up with its own tools")
+    own = cluster.Cluster.default()
+    target = to or own.data_dir / "backup"
+    result = take_backup(own, target)
+    if result.restarted:
+        click.echo("已重启以开启WAL归档 / restarted once to turn WAL archiving on", err=True)
+    click.echo(f"基础备份 / base backup: {result.base} ({result.seconds:.1f} s)")
+    click.echo(f"WAL归档 / WAL archive: {target / 'wal'} (continuous from now on)")
+
+
+@db.command()
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="备份目录 / the backup directory (of `onemap db backup --to`).",
+)
+@click.option(
+    "--to-time",
+    "to_time",
+    help="恢复到此时刻 / recover up to this time (ISO 8601 with a zone) [default: all archived].",
+)
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="新的数据目录 / the new data directory [default: ONEMAP_DATA_DIR, which must be empty].",
+)
+def restore(source: Path, to_time: str | None, into: Path | None) -> None:
+    """按时间点恢复到新数据目录 / point-in-time recovery into a new data directory, started on a
+    port of its own; prints its URL."""
+    from onemap.backup import restore as recover
+
+    target = into or cluster.default_data_dir()
+    result = recover(source, target, _moment(to_time))
+    click.echo(f"基础备份 / base backup used: {result.base}", err=True)
+    click.echo(
+        f"已恢复 / restored into {result.cluster.data_dir} in {result.seconds:.1f} s; "
+        f"use it with ONEMAP_DATA_DIR={result.cluster.data_dir}",
+        err=True,
+    )
+    click.echo(result.url)

@@ -83,8 +83,9 @@ def listen(host: str, port: int, kinds: tuple[str, ...]) -> None:
     from etl.dates import configured_timezone
     from etl.hj212.listener import Hj212Listener
     from onemap.database import database_url, engine_for
+    from onemap.logs import configure_json_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    configure_json_logging(logging.INFO)  # one JSON object per line, for the journal
     engine = engine_for(database_url())
 
     async def run() -> None:

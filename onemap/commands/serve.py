@@ -1,4 +1,11 @@
-"""``onemap serve``: the OGC API (geoapi) under gunicorn, against ``onemap db url``."""
+"""``onemap serve``: the OGC API (geoapi) under gunicorn, against ``onemap db url``.
+
+Bounded and graceful: a worker that stops answering for ``ONEMAP_WORKER_TIMEOUT_S`` (default
+120 s, above the statement timeout) is restarted; on SIGTERM (``systemctl stop|restart``) the
+server stops accepting and lets in-flight requests finish for up to
+``ONEMAP_GRACEFUL_TIMEOUT_S`` (default 40 s). Logs go to stderr (the journal under systemd) as
+one JSON object per line (:mod:`onemap.logs`), one line per request with its request id.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,36 @@ import os
 import sys
 
 import click
+
+ENV_WORKER_TIMEOUT = "ONEMAP_WORKER_TIMEOUT_S"
+ENV_GRACEFUL_TIMEOUT = "ONEMAP_GRACEFUL_TIMEOUT_S"
+DEFAULT_WORKER_TIMEOUT_S = 120
+DEFAULT_GRACEFUL_TIMEOUT_S = 40
+
+
+def _seconds(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise click.UsageError(f"{name} 须为正整数秒 / must be a whole number of seconds ≥ 1")
+    return int(raw)
+
+
+def logging_config() -> dict[str, object]:
+    """gunicorn's ``logconfig_dict``: everything, gunicorn's own lines too, as JSON lines."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "onemap.logs.JsonFormatter"}},
+        "handlers": {"stderr": handler},
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": True},
+        },
+    }
 
 
 @click.command()
@@ -21,6 +58,8 @@ def serve(host: str, port: int, workers: int) -> None:
     from geoapi.app import ENV_PUBLIC_URL, public_url
     from onemap.database import database_url
 
+    worker_timeout = _seconds(ENV_WORKER_TIMEOUT, DEFAULT_WORKER_TIMEOUT_S)
+    graceful_timeout = _seconds(ENV_GRACEFUL_TIMEOUT, DEFAULT_GRACEFUL_TIMEOUT_S)
     url = database_url()  # fails with a one-line message when no database is running
     os.environ.setdefault(ENV_PUBLIC_URL, public_url(host, port))
     mount = os.environ[ENV_PUBLIC_URL]
@@ -31,7 +70,10 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", None)
+            self.cfg.set("accesslog", None)  # geoapi.request_log writes one line per request
+            self.cfg.set("logconfig_dict", logging_config())
+            self.cfg.set("timeout", worker_timeout)
+            self.cfg.set("graceful_timeout", graceful_timeout)
             self.cfg.set("control_socket_disable", True)
 
         def load(self) -> object:

@@ -47,6 +47,8 @@ KINDS = {
         "station_plot",
         "qgis_project",
         "qgis_hillshade",
+        "healthz",
+        "readyz",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {

@@ -37,26 +37,35 @@ def site_url(live_site: tuple[str, Any]) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser_context() -> Iterator[Any]:
-    """A headless Chromium context with a fresh profile directory."""
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, one per session (its sync API cannot be started twice at once)."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), (
         f"{CHROMIUM} not found: run `make setup` (installs Debian's chromium) "
         "or set ONEMAP_CHROMIUM"
     )
-    profile = tempfile.mkdtemp(prefix="onemap-chromium-")
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900},
-            locale="zh-CN",
-        )
-        yield context
-        context.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright_driver: Any) -> Iterator[Any]:
+    """A headless Chromium context with a fresh profile directory."""
+    profile = tempfile.mkdtemp(prefix="onemap-chromium-")
+    context = playwright_driver.chromium.launch_persistent_context(
+        profile,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 900},
+        locale="zh-CN",
+        # Playwright evaluates string predicates with eval(), which the page's strict
+        # Content-Security-Policy forbids; test_csp.py checks the page under the policy.
+        bypass_csp=True,
+    )
+    yield context
+    context.close()
     shutil.rmtree(profile, ignore_errors=True)
 
 

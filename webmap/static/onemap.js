@@ -388,7 +388,7 @@
       const on = this.map.hasLayer(state.holder);
       const count = on && state.count ? ` <span class="om-count">${state.count}</span>` : "";
       const status = on && state.status ? ` <span class="om-status">${escapeHtml(state.status)}</span>` : "";
-      const swatch = `<i class="om-swatch" style="background:${cfg.style.color}"></i>`;
+      const swatch = `<i class="om-swatch" data-om-color="${cfg.style.color}"></i>`;
       return `<span class="om-layer-name" data-layer="${cfg.id}">${swatch}${escapeHtml(this.title(cfg))}</span>${count}${status}`;
     }
 
@@ -428,7 +428,7 @@
       const parts = [`<h4>${this.t("legend")}</h4>`];
       for (const cfg of this.config.layers) {
         const line = cfg.geometry && /LINE/.test(cfg.geometry);
-        const mark = (c) => `<i class="${line ? "om-line" : "om-dot"}" style="background:${c}"></i>`;
+        const mark = (c) => `<i class="${line ? "om-line" : "om-dot"}" data-om-color="${c}"></i>`;
         parts.push(`<div class="om-legend-layer" data-layer="${cfg.id}"><b>${escapeHtml(this.title(cfg))}</b>`);
         if (cfg.legend.length) {
           for (const e of cfg.legend) parts.push(`<div class="om-legend-entry">${mark(e.color)}${escapeHtml(this.title(e))}</div>`);
