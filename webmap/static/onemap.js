@@ -72,6 +72,10 @@
       map.on("overlayremove", (e) => { if (e.layer._onemap) this.renderControl(); });
       // Layers load once the view is the park's (not for the provisional DEM view first).
       map.on("moveend", () => { if (map.getContainer().dataset.ready) this.loadVisible(); });
+      // Whether the view is changing (a pan or zoom, animated or not): see stopped().
+      this.moving = false;
+      map.on("movestart zoomstart", () => { this.moving = true; });
+      map.on("moveend", () => { this.moving = false; });
       this.ready = this.fitToPark().then(() => {
         this.loadVisible();
         map.getContainer().dataset.ready = "true";
@@ -162,7 +166,7 @@
             L.DomEvent.stopPropagation(e);
             if (self.tools && self.tools.armed()) { self.tools.pick(e.latlng, cfg, f); return; }
             if (self.tools && self.tools.justPicked()) return; // the same click, seen by the map first
-            L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(self.popupHtml(cfg, f)).openOn(self.map);
+            self.openPopup(cfg, f, e.latlng);
           });
         },
       });
@@ -469,14 +473,57 @@
       control.addTo(this.map);
     }
 
-    show(cfg, feature) {
+    /* Centre the map on a feature and open its popup (search hits, ready traces, deep links).
+     * The view is set without animation and only then the popup opens: a popup opened during an
+     * animated pan stops it (Leaflet's autopan) and pans on its own, so where it ended up
+     * depended on frame timing, and under load it could end under a control. */
+    async show(cfg, feature) {
       const state = this.layers[cfg.id];
       if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
-      const bounds = L.geoJSON(feature).getBounds();
-      const at = bounds.getCenter();
+      await this.stopped();
+      const at = L.geoJSON(feature).getBounds().getCenter();
       const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
-      this.map.setView(at, zoom);
-      L.popup({ maxWidth: 360 }).setLatLng(at).setContent(this.popupHtml(cfg, feature)).openOn(this.map);
+      this.map.setView(at, zoom, { animate: false });
+      this.openPopup(cfg, feature, at);
+    }
+
+    /* Resolves once the map is not moving: a zoom animation (a wheel turn, a double click) runs
+     * to its end, else it would move the map again after a view set meanwhile. */
+    stopped() {
+      this.map.stop();
+      if (!this.moving) return Promise.resolve();
+      return new Promise((resolve) => this.map.once("moveend", () => resolve()));
+    }
+
+    /* The popup of a feature at ``latlng``, kept clear of the controls (popupOptions). */
+    openPopup(cfg, feature, latlng) {
+      return L.popup(this.popupOptions()).setLatLng(latlng)
+        .setContent(this.popupHtml(cfg, feature)).openOn(this.map);
+    }
+
+    /* A popup fits the map and its autopan keeps it clear of the controls: Leaflet's default
+     * padding is 5 px from the map's edge, which left a popup opened near the edge under the
+     * tools or the layer control, its buttons unclickable. The side columns are kept clear
+     * when the space between them holds the popup; the bottom bar (narrow screens) always. */
+    popupOptions() {
+      const container = this.map.getContainer();
+      const size = this.map.getSize();
+      const width = (selector) => {
+        const corner = container.querySelector(selector);
+        return corner ? corner.getBoundingClientRect().width : 0;
+      };
+      const bar = document.querySelector(".om-bar");
+      const barHeight = bar && bar.offsetParent ? bar.getBoundingClientRect().height : 0;
+      const maxWidth = Math.max(160, Math.min(360, size.x - 60));
+      let left = width(".leaflet-top.leaflet-left");
+      let right = width(".leaflet-top.leaflet-right");
+      if (size.x - left - right - 24 < maxWidth + 40) { left = 0; right = 0; }
+      return {
+        maxWidth,
+        maxHeight: Math.max(160, size.y - barHeight - 80),
+        autoPanPaddingTopLeft: [left + 12, 12],
+        autoPanPaddingBottomRight: [right + 12, barHeight + 12],
+      };
     }
   }
 

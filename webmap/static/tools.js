@@ -277,8 +277,8 @@
         return wrap;
       };
       this.show(this.lastTable());
-      if (ring) this.map.fitBounds(ring.getBounds(), { padding: [10, 10] });
-      else if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+      if (ring) this.map.fitBounds(ring.getBounds(), { padding: [10, 10], animate: false });
+      else if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30], animate: false });
     }
 
     /* The XLSX of an analysis: the output "result" asked for in that format (OGC API -
@@ -349,7 +349,7 @@
         return wrap;
       };
       this.show(this.lastTable());
-      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30], animate: false });
     }
 
     /* ---- network trace ---- */
@@ -378,7 +378,7 @@
         [(r) => r.outfall_code || "", "outfall"], [(r) => r.distance_m, "distance"],
       ], rows);
       this.show(this.lastTable());
-      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30], animate: false });
     }
   }
 
