@@ -41,6 +41,20 @@
     })[c]);
   }
 
+  /* A view's bounds as a valid CRS84 bbox: latitudes within ±90°, longitudes within ±180°. A
+   * view wider than the world asks for all longitudes; one across the antimeridian (its west
+   * edge, brought into -180..180, plus its width beyond 180°) gives west > east, which OGC API
+   * Features Part 1 (7.15.3) reads as a box spanning the antimeridian. */
+  function requestBox(bounds) {
+    const south = Math.max(-90, bounds.getSouth());
+    const north = Math.min(90, bounds.getNorth());
+    const width = bounds.getEast() - bounds.getWest();
+    if (width >= 360) return [-180, south, 180, north];
+    const west = ((((bounds.getWest() + 180) % 360) + 360) % 360) - 180;
+    const east = west + width;
+    return [west, south, east > 180 ? east - 360 : east, north];
+  }
+
   class OneMap {
     constructor(map, config) {
       this.map = map;
@@ -192,8 +206,7 @@
      * Part 5's profile=rel-as-key, no links in each feature; the popups build their own links
      * from the config). */
     itemsUrl(cfg, bounds) {
-      const b = bounds;
-      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
+      const bbox = requestBox(bounds).map((v) => v.toFixed(6)).join(",");
       const params = new URLSearchParams({ f: "json", limit: String(PAGE_SIZE), bbox, ...(this.config.items_params || {}) });
       if (cfg.properties.length) params.set("properties", cfg.properties.join(","));
       return `${this.config.api}/collections/${cfg.id}/items?${params}`;
@@ -535,5 +548,6 @@
       return app;
     },
     escapeHtml,
+    requestBox,
   };
 })();
