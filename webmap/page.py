@@ -110,6 +110,8 @@ def build_page(
     figure.header.add_child(Element('<link rel="icon" href="data:,">'))  # no favicon request
     figure.header.add_child(CssLink(f"{root}{STATIC_URL}/onemap.css"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/onemap.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/chrome.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/overview.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/search.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))
 
