@@ -230,6 +230,7 @@ def enterprises_by_risk(engine: sa.Engine) -> dict[str, Any]:
         )
     style = dict(get_layer("enterprises").style.palette)
     return {
+        "layer": "enterprises",
         "field": "risk_level",
         "total": sum(counts.values()),
         "levels": [

@@ -72,6 +72,7 @@
       const map = this.map;
       // No tile layer sets it when the basemap is the hillshade; clustering needs one.
       if (map.getMaxZoom() === Infinity) map.setMaxZoom(MAX_ZOOM);
+      if (window.OneMapChrome) this.chrome = new window.OneMapChrome(this);
       this.addBasemap();
       for (const cfg of this.config.layers) this.layers[cfg.id] = this.makeLayer(cfg);
       for (const cfg of this.config.layers) {
@@ -80,6 +81,7 @@
       L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
       this.addCoordinates();
       this.addLanguageSwitch();
+      if (window.OneMapOverview) this.overview = new window.OneMapOverview(this);
       if (window.OneMapSearch) this.search = new window.OneMapSearch(this);
       this.renderChrome();
       map.on("overlayadd", (e) => { if (e.layer._onemap) this.load(e.layer._onemap); });
@@ -205,11 +207,25 @@
     /* The features of the view in the compact form (config.items_params: OGC API Features
      * Part 5's profile=rel-as-key, no links in each feature; the popups build their own links
      * from the config). */
-    itemsUrl(cfg, bounds) {
+    itemsUrl(cfg, bounds, filter) {
       const bbox = requestBox(bounds).map((v) => v.toFixed(6)).join(",");
-      const params = new URLSearchParams({ f: "json", limit: String(PAGE_SIZE), bbox, ...(this.config.items_params || {}) });
+      const params = new URLSearchParams({
+        f: "json", limit: String(PAGE_SIZE), bbox, ...(this.config.items_params || {}), ...(filter || {}),
+      });
       if (cfg.properties.length) params.set("properties", cfg.properties.join(","));
       return `${this.config.api}/collections/${cfg.id}/items?${params}`;
+    }
+
+    /* Show only a layer's features whose ``field`` is ``value`` (null: all), asked of the API
+     * as a property filter (OGC API Features Part 1 queryables); the layer is switched on. */
+    setFilter(id, field, value) {
+      const state = this.layers[id];
+      if (!state) return; // a layer this page does not offer
+      state.filter = value === null || value === undefined ? null : { [field]: String(value) };
+      state.loaded = null;
+      if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
+      this.load(state);
+      this.renderControl();
     }
 
     loadVisible() {
@@ -238,7 +254,7 @@
       const token = ++state.token;
       state.status = this.t("loading");
       state.loading = true;
-      let url = this.itemsUrl(cfg, want);
+      let url = this.itemsUrl(cfg, want, state.filter);
       let count = 0;
       const clustered = []; // a cluster group takes them all at once, and slices the work itself
       const fetchPage = (href) => {
@@ -397,8 +413,14 @@
       if (this.search) this.search.render();
       if (this.langButton) this.langButton.textContent = this.t("lang");
       if (this.tools) this.tools.render();
+      if (this.overview) this.overview.render();
+      if (this.chrome) this.chrome.refresh();
       for (const fn of this.listeners) fn();
     }
+
+    /* A panel (overview, layers, legend, tools, search): a corner control on a wide screen, a
+     * sheet on a phone (chrome.js). Called again after each redraw of the panel. */
+    panel(element, id) { if (this.chrome) this.chrome.decorate(element, id); }
 
     layerLabel(state) {
       const cfg = state.cfg;
@@ -430,6 +452,7 @@
       if (this.control) this.control.remove();
       this.control = L.control.groupedLayers(bases, groups, { collapsed: false, position: "topright" }).addTo(this.map);
       this.control.getContainer().classList.add("om-layer-control");
+      this.panel(this.control.getContainer(), "layers");
     }
 
     renderLegend() {
@@ -442,7 +465,7 @@
         };
         this.legend.addTo(this.map);
       }
-      const parts = [`<h4>${this.t("legend")}</h4>`];
+      const parts = [];
       for (const cfg of this.config.layers) {
         const line = cfg.geometry && /LINE/.test(cfg.geometry);
         const mark = (c) => `<i class="${line ? "om-line" : "om-dot"}" data-om-color="${c}"></i>`;
@@ -455,6 +478,7 @@
         parts.push("</div>");
       }
       this.legend.getContainer().innerHTML = parts.join("");
+      this.panel(this.legend.getContainer(), "legend");
     }
 
     addLanguageSwitch() {
@@ -493,6 +517,7 @@
     async show(cfg, feature) {
       const state = this.layers[cfg.id];
       if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
+      if (this.chrome) this.chrome.yieldToMap();
       await this.stopped();
       const at = L.geoJSON(feature).getBounds().getCenter();
       const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
