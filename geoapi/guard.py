@@ -71,9 +71,7 @@ ROUTES: dict[str, Rule] = {
     # station plots (stations are public)
     "station_plot": OPEN,
 }
-# the overview's figures (counts over public layers only: air, exceedances, enterprises)
-ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}
-#: Rules for endpoints added by other rooms at install time.
+#: Rules for endpoints added by other rooms at install time (e.g. health checks).
 EXTRA_ROUTES: dict[str, Rule] = {}
 
 

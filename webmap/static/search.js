@@ -26,7 +26,6 @@
         return div;
       };
       control.addTo(app.map);
-      app.panel(control.getContainer(), "search");
       this.render();
     }
 
