@@ -40,8 +40,8 @@ from benchmarks.ogcapi.cases import Server
 from benchmarks.ogcapi.data import DB_NAME, drop_database, libpq_url, make_database
 from benchmarks.ogcapi.servers import (
     free_port,
-    peer_venv,
     pygeoapi_config,
+    serve_pygeoapi,
     spawn,
     start_ours,
     stop,
@@ -90,11 +90,6 @@ def start_before(url: str) -> Server:
 def start_stock_editable(url: str) -> Server:
     """Stock pygeoapi 0.24 with transactions on the hazardous chemicals table."""
     server = Server("pygeoapi", free_port())
-    venv = peer_venv(
-        "pygeoapi",
-        ["pygeoapi==0.24.0", "gunicorn", "psycopg2-binary", "sqlalchemy", "geoalchemy2",
-         "pygeofilter", "pyproj", "shapely"],
-    )  # fmt: skip
     config_path, openapi_path = pygeoapi_config(url, server.port)
     config = json.loads(config_path.read_text())
     resource = json.loads(json.dumps(config["resources"]["enterprises"]))
@@ -102,19 +97,8 @@ def start_stock_editable(url: str) -> Server:
     resource["title"] = resource["description"] = "chemicals"
     config["resources"] = {"hazardous_chemicals": resource}
     config_path.write_text(json.dumps(config, ensure_ascii=False))
-    env = {**os.environ, "PYGEOAPI_CONFIG": str(config_path), "PYGEOAPI_OPENAPI": str(openapi_path)}
-    subprocess.run(
-        [str(venv / "bin/pygeoapi"), "openapi", "generate", str(config_path), "--output-file",
-         str(openapi_path)],
-        env=env, capture_output=True, check=True, cwd=WORK,
-    )  # fmt: skip
-    server.process = spawn(
-        [str(venv / "bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{server.port}",
-         "--access-logfile", "/dev/null", "--no-control-socket", "pygeoapi.flask_app:APP"],
-        env, WORK / "pygeoapi-editable.log",
-    )  # fmt: skip
-    wait_up(server, "/collections/hazardous_chemicals/items?f=json&limit=1")
-    return server
+    ready = "/collections/hazardous_chemicals/items?f=json&limit=1"
+    return serve_pygeoapi(server, config_path, openapi_path, "pygeoapi-editable.log", ready)
 
 
 def _feature(code: str, place: str) -> bytes:

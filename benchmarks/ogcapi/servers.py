@@ -165,14 +165,15 @@ def pygeoapi_config(url: str, port: int) -> tuple[Path, Path]:
     return config_path, openapi_path
 
 
-def start_pygeoapi(url: str) -> Server:
-    server = Server("pygeoapi", free_port())
-    venv = peer_venv(
-        "pygeoapi",
-        ["pygeoapi==0.24.0", "gunicorn", "psycopg2-binary", "sqlalchemy", "geoalchemy2",
-         "pygeofilter", "pyproj", "shapely"],
-    )  # fmt: skip
-    config, openapi = pygeoapi_config(url, server.port)
+PYGEOAPI_PACKAGES = [
+    "pygeoapi==0.24.0", "gunicorn", "psycopg2-binary", "sqlalchemy", "geoalchemy2",
+    "pygeofilter", "pyproj", "shapely",
+]  # fmt: skip
+
+
+def serve_pygeoapi(server: Server, config: Path, openapi: Path, log: str, ready: str) -> Server:
+    """Stock pygeoapi 0.24 (gunicorn, 2 workers) on ``config``, up when ``ready`` answers."""
+    venv = peer_venv("pygeoapi", PYGEOAPI_PACKAGES)
     env = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
     generated = subprocess.run(
         [str(venv / "bin/pygeoapi"), "openapi", "generate", str(config), "--output-file",
@@ -186,10 +187,22 @@ def start_pygeoapi(url: str) -> Server:
     server.process = spawn(
         [str(venv / "bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{server.port}",
          "--access-logfile", "/dev/null", "--no-control-socket", "pygeoapi.flask_app:APP"],
-        env, WORK / "pygeoapi-server.log",
+        env, WORK / log,
     )  # fmt: skip
-    wait_up(server, "/collections/enterprises/items?f=json&limit=1")
+    wait_up(server, ready)
     return server
+
+
+def start_pygeoapi(url: str) -> Server:
+    server = Server("pygeoapi", free_port())
+    config, openapi = pygeoapi_config(url, server.port)
+    return serve_pygeoapi(
+        server,
+        config,
+        openapi,
+        "pygeoapi-server.log",
+        "/collections/enterprises/items?f=json&limit=1",
+    )
 
 
 def start_tipg(url: str) -> Server:
