@@ -71,7 +71,9 @@ ROUTES: dict[str, Rule] = {
     # station plots (stations are public)
     "station_plot": OPEN,
 }
-#: Rules for endpoints added by other rooms at install time (e.g. health checks).
+# the overview's figures (counts over public layers only: air, exceedances, enterprises)
+ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}
+#: Rules for endpoints added by other rooms at install time.
 EXTRA_ROUTES: dict[str, Rule] = {}
 
 

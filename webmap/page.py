@@ -112,6 +112,8 @@ def build_page(
     # service.js first: it wraps fetch (503 banner and retry) before the page's scripts use it
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/service.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/onemap.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/chrome.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/overview.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/search.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/account.js"))

@@ -49,6 +49,9 @@ KINDS = {
         "qgis_hillshade",
         "healthz",
         "readyz",
+        "summary_air",
+        "summary_exceedances",
+        "summary_enterprises",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
@@ -225,3 +228,9 @@ def test_the_qgis_project_holds_what_the_user_may_read(
     assert token not in staff  # the secret never goes into the project
     style = "/ogcapi/collections/hazardous_chemicals/styles/default?f=qml"
     assert client.get(style).status_code == 404
+
+
+def test_the_summaries_are_the_ones_the_policy_knows() -> None:
+    from geoapi.summary import SUMMARIES
+
+    assert {f"summary_{name}" for name in SUMMARIES} <= set(ROUTES)

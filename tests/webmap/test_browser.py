@@ -76,12 +76,18 @@ def _count(page: Any, layer_id: str) -> int:
     return int(page.evaluate(f"window.onemap.layers[{layer_id!r}].count"))
 
 
+#: Resolves after the browser has painted twice (the canvas redraws on an animation frame).
+TWO_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def _settle(page: Any) -> None:
-    """Wait until no layer is loading (after a move, the layers reload for the new view)."""
+    """Wait until the map stands still and no layer is loading (after a move, the layers
+    reload for the new view), and the canvas has been drawn."""
     page.wait_for_function(
-        "window.onemap && Object.values(window.onemap.layers).every((s) => !s.loading)"
+        "window.onemap && !window.onemap.moving"
+        " && Object.values(window.onemap.layers).every((s) => !s.loading)"
     )
-    page.wait_for_timeout(100)  # the canvas redraws on the next animation frame
+    page.evaluate(TWO_FRAMES)
 
 
 def _wait_drawn(page: Any, layer_id: str) -> None:
@@ -162,7 +168,10 @@ def test_a_popup_opens_with_chinese_titles_and_its_deep_link(
     assert titles and all(HAN.search(t) for t in titles)
     link = popup.locator("a.om-api").get_attribute("href")
     assert re.fullmatch(rf"/ogcapi/collections/{layer.id}/items/\d+\?f=json", link)
-    page.wait_for_timeout(400)  # the popup fades in
+    # the popup fades in (a CSS transition of its opacity)
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     page.screenshot(path=str(artifacts_dir / "02-popup.png"))
     response = page.request.get(urlsplit(page.url)._replace(path=link.split("?")[0]).geturl())
     assert response.status == 200
@@ -367,6 +376,48 @@ def _exceedance_with(page: Any, process: str) -> dict[str, Any]:
     return features[0]
 
 
+#: Whether what a person sees at the middle of the element is the element itself (nothing
+#: covers it: no control, no other popup).
+UNCOVERED = """(selector) => {
+  const el = document.querySelector(selector), r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && (hit === el || el.contains(hit));
+}"""
+
+#: Every control's box that the open popup overlaps.
+POPUP_UNDER_CONTROLS = """() => {
+  const box = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-control')].filter((c) => c.offsetParent)
+    .map((c) => [c.className, c.getBoundingClientRect()])
+    .filter(([, r]) => r.left < box.right && box.left < r.right && r.top < box.bottom
+      && box.top < r.bottom).map(([name]) => name);
+}"""
+
+
+def test_a_popup_opened_beside_a_control_is_panned_clear_of_it(
+    opened: tuple[Any, PageLog],
+) -> None:
+    page, _ = opened
+    page.keyboard.press("Escape")
+    _settle(page)
+    feature = _exceedance_with(page, "network-trace")
+    # open its popup where the tools panel is (left, halfway down), as a click there would
+    page.evaluate(
+        """(f) => { const app = window.onemap, map = app.map;
+          const tools = document.querySelector('.om-tools').getBoundingClientRect();
+          const origin = map.getContainer().getBoundingClientRect();
+          const at = map.containerPointToLatLng([tools.left + 30 - origin.left,
+                                                 tools.bottom - 20 - origin.top]);
+          app.openPopup(app.layers.exceedances.cfg, f, at); }""",
+        feature,
+    )
+    page.locator(".leaflet-popup .om-popup button.om-run-trace").wait_for()
+    _settle(page)
+    assert page.evaluate(POPUP_UNDER_CONTROLS) == []
+    assert page.evaluate(UNCOVERED, ".leaflet-popup .om-popup button.om-run-trace")
+    page.keyboard.press("Escape")
+
+
 @pytest.mark.parametrize(
     ("process", "drawn", "caption"),
     [
@@ -381,9 +432,12 @@ def test_an_exceedance_popup_runs_its_ready_trace(
     page.locator('.om-tools button[data-tool="clear"]').click()
     feature = _exceedance_with(page, process)
     page.evaluate(
-        "(f) => { const app = window.onemap; app.show(app.layers.exceedances.cfg, f); }", feature
+        "(f) => { const app = window.onemap; return app.show(app.layers.exceedances.cfg, f); }",
+        feature,
     )
+    _settle(page)
     button = page.locator(".leaflet-popup .om-popup button.om-run-trace")
+    assert page.evaluate(UNCOVERED, ".leaflet-popup .om-popup button.om-run-trace")
     assert button.inner_text() == "运行溯源分析"
     with page.expect_request(f"**/processes/{process}/execution") as request:
         button.click()
