@@ -81,11 +81,17 @@ TWO_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimat
 
 
 def _settle(page: Any) -> None:
-    """Wait until the map stands still and no layer is loading (after a move, the layers
-    reload for the new view), and the canvas has been drawn."""
+    """Wait until the map stands still, no layer is loading (after a move, the layers reload
+    for the new view), no closed popup is still fading out, and the canvas has been drawn.
+
+    Leaflet keeps a closed popup in the DOM for its 200 ms fade-out; a locator of
+    ``.leaflet-popup`` taken in that window may match the closing popup instead of the new one,
+    which made the ready-trace test fail by chance under load.
+    """
     page.wait_for_function(
         "window.onemap && !window.onemap.moving"
         " && Object.values(window.onemap.layers).every((s) => !s.loading)"
+        " && document.querySelectorAll('.leaflet-popup').length <= 1"
     )
     page.evaluate(TWO_FRAMES)
 
