@@ -113,6 +113,7 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/service.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/onemap.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/chrome.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/links.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/overview.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/search.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))

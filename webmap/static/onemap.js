@@ -22,6 +22,7 @@
       lon: "经度", lat: "纬度", zoomIn: "放大至第{z}级显示", truncated: "（已截断）",
       loading: "加载中…", failed: "加载失败", related: "相关记录", lang: "English",
       basemap: "底图", hillshade: "地形晕渲", tiles: "瓦片底图", runTrace: "运行溯源分析",
+      link_refused: "链接中的要素无法打开：已删除或当前账号无权查看",
     },
     en: {
       title: "Park environment one-map", api: "API record", yes: "yes", no: "no",
@@ -29,6 +30,7 @@
       lon: "Lon", lat: "Lat", zoomIn: "shown from zoom {z}", truncated: " (truncated)",
       loading: "loading…", failed: "failed to load", related: "Related records", lang: "中文",
       basemap: "Basemap", hillshade: "Hillshade", tiles: "Tiles", runTrace: "Run the trace",
+      link_refused: "The linked feature cannot be opened: it is gone or this account may not read it",
     },
   };
 
@@ -75,8 +77,10 @@
       if (window.OneMapChrome) this.chrome = new window.OneMapChrome(this);
       this.addBasemap();
       for (const cfg of this.config.layers) this.layers[cfg.id] = this.makeLayer(cfg);
+      // A deep link (links.js) names the layers on; without one, each layer's style does.
+      this.links = window.OneMapLinks ? new window.OneMapLinks(this) : null;
       for (const cfg of this.config.layers) {
-        if (cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
+        if (this.links ? this.links.layerOn(cfg) : cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
       }
       L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
       this.addCoordinates();
@@ -92,9 +96,14 @@
       this.moving = false;
       map.on("movestart zoomstart", () => { this.moving = true; });
       map.on("moveend", () => { this.moving = false; });
-      this.ready = this.fitToPark().then(() => {
+      const view = this.links && this.links.restoreView() ? Promise.resolve() : this.fitToPark();
+      this.ready = view.then(async () => {
         this.loadVisible();
         map.getContainer().dataset.ready = "true";
+        if (this.links) {
+          await this.links.restoreFeature();
+          this.links.follow();
+        }
       });
       if (window.OneMapTools) this.tools = new window.OneMapTools(this);
       document.title = this.t("title");
@@ -514,14 +523,16 @@
      * The view is set without animation and only then the popup opens: a popup opened during an
      * animated pan stops it (Leaflet's autopan) and pans on its own, so where it ended up
      * depended on frame timing, and under load it could end under a control. */
-    async show(cfg, feature) {
+    async show(cfg, feature, options) {
       const state = this.layers[cfg.id];
       if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
       if (this.chrome) this.chrome.yieldToMap();
       await this.stopped();
       const at = L.geoJSON(feature).getBounds().getCenter();
-      const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
-      this.map.setView(at, zoom, { animate: false });
+      if (!(options && options.keepView)) { // a deep link keeps the view it was sent with
+        const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
+        this.map.setView(at, zoom, { animate: false });
+      }
       this.openPopup(cfg, feature, at);
     }
 
@@ -535,8 +546,9 @@
 
     /* The popup of a feature at ``latlng``, kept clear of the controls (popupOptions). */
     openPopup(cfg, feature, latlng) {
-      return L.popup(this.popupOptions()).setLatLng(latlng)
-        .setContent(this.popupHtml(cfg, feature)).openOn(this.map);
+      const popup = L.popup(this.popupOptions()).setLatLng(latlng).setContent(this.popupHtml(cfg, feature));
+      popup._onemap = { layer: cfg.id, id: feature.id }; // what a deep link names (links.js)
+      return popup.openOn(this.map);
     }
 
     /* A popup fits the map and its autopan keeps it clear of the controls: Leaflet's default
