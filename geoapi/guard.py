@@ -27,6 +27,10 @@ ROUTES: dict[str, Rule] = {
     "webmap.index": OPEN,
     "webmap.static": OPEN,
     "webmap.hillshade_png": OPEN,
+    # the installable app: its manifest, icons and service worker (webmap/pwa.py)
+    "webmap.web_manifest": OPEN,
+    "webmap.app_icon": OPEN,
+    "webmap.service_worker": OPEN,
     "static": OPEN,
     "login": OPEN,
     "logout": OPEN,

@@ -28,6 +28,9 @@ KINDS = {
         "webmap.index",
         "webmap.static",
         "webmap.hillshade_png",
+        "webmap.web_manifest",
+        "webmap.app_icon",
+        "webmap.service_worker",
         "static",
         "login",
         "logout",
@@ -72,6 +75,7 @@ KINDS = {
 KIND_OF = {endpoint: kind for kind, endpoints in KINDS.items() for endpoint in endpoints}
 #: values for the URL's variables other than the collection and the feature
 SAMPLES = {
+    "size": "192",
     "filename": "missing.txt",
     "path": "missing",
     "process_id": "receptor-screening",

@@ -63,6 +63,8 @@ def browser_context(playwright_driver: Any) -> Iterator[Any]:
         # Playwright evaluates string predicates with eval(), which the page's strict
         # Content-Security-Policy forbids; test_csp.py checks the page under the policy.
         bypass_csp=True,
+        # the page alone, without its service worker in between (test_app.py tests the worker)
+        service_workers="block",
     )
     yield context
     context.close()
