@@ -127,6 +127,9 @@ def _write_documents(config: dict[str, Any], runtime_dir: Path) -> None:
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     openapi = get_oas(config)
     _patch_openapi(openapi)
+    from geoapi import summary
+
+    summary.declare_openapi(openapi)
     openapi_path.write_text(yaml.safe_dump(openapi, allow_unicode=True, sort_keys=False), "utf-8")
     os.environ["PYGEOAPI_CONFIG"] = str(config_path)
     os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
@@ -207,6 +210,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import plots
 
     plots.install(app, engine)  # station plots at /plots/stations/{code}/{kind}.{svg|png}
+    from geoapi import summary
+
+    summary.install(app, engine, MOUNT)  # the overview's figures at /ogcapi/summary/{name}
     from webmap.page import register as register_page
 
     register_page(app)  # the one-map page at /

@@ -27,6 +27,10 @@ ROUTES: dict[str, Rule] = {
     "webmap.index": OPEN,
     "webmap.static": OPEN,
     "webmap.hillshade_png": OPEN,
+    # the installable app: its manifest, icons and service worker (webmap/pwa.py)
+    "webmap.web_manifest": OPEN,
+    "webmap.app_icon": OPEN,
+    "webmap.service_worker": OPEN,
     "static": OPEN,
     "login": OPEN,
     "logout": OPEN,
@@ -71,7 +75,9 @@ ROUTES: dict[str, Rule] = {
     # station plots (stations are public)
     "station_plot": OPEN,
 }
-#: Rules for endpoints added by other rooms at install time (e.g. health checks).
+# the overview's figures (counts over public layers only: air, exceedances, enterprises)
+ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}
+#: Rules for endpoints added by other rooms at install time.
 EXTRA_ROUTES: dict[str, Rule] = {}
 
 

@@ -159,6 +159,12 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) 
 
 
 def _bbox_sql(raw: str, bbox_crs: Crs, params: cql.Params) -> str:
+    """The WHERE condition of a ``bbox`` (4 or 6 numbers in ``bbox_crs``).
+
+    In a geographic CRS a lower-left longitude greater than the upper-right one is a box
+    crossing the antimeridian (OGC API - Features Part 1, 7.15.3: "the box spans the
+    antimeridian"), matched as its two halves, west of 180° and east of -180°.
+    """
     try:
         numbers = [float(v) for v in raw.split(",")]
     except ValueError:
@@ -172,17 +178,25 @@ def _bbox_sql(raw: str, bbox_crs: Crs, params: cql.Params) -> str:
     x1, y1, x2, y2 = numbers
     if bbox_crs.lat_first:
         x1, y1, x2, y2 = y1, x1, y2, x2
-    if x1 > x2 or y1 > y2:
+    geographic = bbox_crs.srid in (4326, 4490)
+    if y1 > y2 or (x1 > x2 and not geographic):
         raise InvalidParameterValue(
             f"bbox 下角须小于上角 / bbox lower corner must not exceed the upper corner: {raw!r}"
         ) from None
-    if bbox_crs.srid in (4326, 4490) and (y1 < -90 or y2 > 90 or x1 < -180 or x2 > 180):
-        raise InvalidParameterValue(f"bbox 超出经纬度范围 / bbox outside lon/lat range: {raw!r}")
-    bound = ", ".join(params.bind(v) for v in (x1, y1, x2, y2))
-    envelope = f"ST_MakeEnvelope({bound}, {bbox_crs.srid})"
-    if bbox_crs.srid != 4326:
-        envelope = f"ST_Transform({envelope}, 4326)"
-    return f"ST_Intersects(geom, {envelope})"
+    if geographic and (y1 < -90 or y2 > 90 or not -180 <= x1 <= 180 or not -180 <= x2 <= 180):
+        raise InvalidParameterValue(
+            f"bbox 超出经纬度范围 / bbox outside lon/lat range (longitudes -180 to 180, "
+            f"latitudes -90 to 90): {raw!r}"
+        )
+    boxes = [(x1, x2)] if x1 <= x2 else [(x1, 180.0), (-180.0, x2)]
+    terms = []
+    for west, east in boxes:
+        bound = ", ".join(params.bind(v) for v in (west, y1, east, y2))
+        envelope = f"ST_MakeEnvelope({bound}, {bbox_crs.srid})"
+        if bbox_crs.srid != 4326:
+            envelope = f"ST_Transform({envelope}, 4326)"
+        terms.append(f"ST_Intersects(geom, {envelope})")
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
 #: What QGIS 3.22 sends for a one-sided time filter (``"time" < '…'``): a dummy bound in place

@@ -23,6 +23,8 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from layers import REGISTRY
 from layers.spec import Layer
+from webmap.pwa import MANIFEST_PATH, THEME
+from webmap.pwa import install as install_app
 from webmap.spec import map_config
 
 ENV_TILE_URL = "ONEMAP_TILE_URL"
@@ -107,15 +109,26 @@ def build_page(
     fmap.default_css = [(name, f"{vendor}/{path}") for name, path in VENDOR_CSS]
     figure = fmap.get_root()
     figure.header.add_child(Element("<title>园区生态环境一张图</title>"))
-    figure.header.add_child(Element('<link rel="icon" href="data:,">'))  # no favicon request
+    icon = f"{root}/webmap/icon-192.png"
+    figure.header.add_child(Element(f'<link rel="icon" href="{icon}">'))
+    # installable as an app (webmap/pwa.py): the manifest, its colour and the home-screen icon
+    figure.header.add_child(
+        Element(f'<link rel="manifest" href="{root}{MANIFEST_PATH}" data-root="{root}">')
+    )
+    figure.header.add_child(Element(f'<meta name="theme-color" content="{THEME}">'))
+    figure.header.add_child(Element(f'<link rel="apple-touch-icon" href="{icon}">'))
     figure.header.add_child(CssLink(f"{root}{STATIC_URL}/onemap.css"))
     # service.js first: it wraps fetch (503 banner and retry) before the page's scripts use it
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/service.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/onemap.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/chrome.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/links.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/overview.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/search.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/account.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/emergency.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/pwa.js"))
 
     start = MacroElement()
     start._template = Template(
@@ -163,4 +176,5 @@ def register(app: Flask, dem_path: Path | None = None) -> None:
         response.cache_control.max_age = 86400
         return response
 
+    install_app(blueprint, STATIC_DIR, STATIC_URL)
     app.register_blueprint(blueprint)

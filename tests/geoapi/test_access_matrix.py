@@ -28,6 +28,9 @@ KINDS = {
         "webmap.index",
         "webmap.static",
         "webmap.hillshade_png",
+        "webmap.web_manifest",
+        "webmap.app_icon",
+        "webmap.service_worker",
         "static",
         "login",
         "logout",
@@ -49,6 +52,9 @@ KINDS = {
         "qgis_hillshade",
         "healthz",
         "readyz",
+        "summary_air",
+        "summary_exceedances",
+        "summary_enterprises",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
@@ -69,6 +75,7 @@ KINDS = {
 KIND_OF = {endpoint: kind for kind, endpoints in KINDS.items() for endpoint in endpoints}
 #: values for the URL's variables other than the collection and the feature
 SAMPLES = {
+    "size": "192",
     "filename": "missing.txt",
     "path": "missing",
     "process_id": "receptor-screening",
@@ -225,3 +232,9 @@ def test_the_qgis_project_holds_what_the_user_may_read(
     assert token not in staff  # the secret never goes into the project
     style = "/ogcapi/collections/hazardous_chemicals/styles/default?f=qml"
     assert client.get(style).status_code == 404
+
+
+def test_the_summaries_are_the_ones_the_policy_knows() -> None:
+    from geoapi.summary import SUMMARIES
+
+    assert {f"summary_{name}" for name in SUMMARIES} <= set(ROUTES)

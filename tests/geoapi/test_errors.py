@@ -13,7 +13,17 @@ ITEMS = "/ogcapi/collections/enterprises/items"
     [
         (ITEMS + "?bbox=1,2,3", 400, "bbox"),
         (ITEMS + "?bbox=a,b,c,d", 400, "bbox"),
-        (ITEMS + "?bbox=121,32,120,33", 400, "bbox"),
+        (ITEMS + "?bbox=120,33,121,32", 400, "bbox"),  # south above north
+        (ITEMS + "?bbox=-8.5,-60,216.5,80", 400, "-180 to 180"),
+        (ITEMS + "?bbox=120,-91,121,32", 400, "bbox"),
+        # crossing the antimeridian is for longitudes: not in a projected CRS
+        (
+            ITEMS
+            + "?bbox=13400000,3700000,13300000,3800000"
+            + "&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/3857",
+            400,
+            "lower corner",
+        ),
         (ITEMS + "?limit=0", 400, "limit"),
         (ITEMS + "?limit=100001", 400, "limit"),
         (ITEMS + "?limit=ten", 400, "limit"),

@@ -155,6 +155,38 @@ def test_projected_crs_and_bbox_crs(client: FlaskClient) -> None:
     assert 1 in [f["id"] for f in plain["features"]]
 
 
+@pytest.mark.parametrize(
+    ("bbox", "bbox_crs", "whole"),
+    [
+        # 150°E eastward across 180° to 121°E: the park (119.9-120.2°E) lies in the east half
+        ("150,-90,121,90", None, True),
+        ("150,-90,121,90", "http://www.opengis.net/def/crs/OGC/1.3/CRS84", True),
+        ("-90,150,90,121", "http://www.opengis.net/def/crs/EPSG/0/4326", True),  # lat, lon
+        ("150,-90,0,121,90,0", None, True),  # with heights
+        # from 121°E round the world to 119°E: everything but the park
+        ("121,-90,119,90", None, False),
+        ("179.5,-90,-179.5,90", None, False),
+    ],
+)
+def test_a_bbox_across_the_antimeridian_is_its_two_halves(
+    client: FlaskClient, demo_counts: dict[str, int], bbox: str, bbox_crs: str | None, whole: bool
+) -> None:
+    """OGC API - Features Part 1, 7.15.3: lower-left longitude > upper-right longitude."""
+    url = ITEMS.format("enterprises") + f"?bbox={bbox}&limit=10000"
+    if bbox_crs:
+        url += f"&bbox-crs={bbox_crs}"
+    page = get_json(client, url)
+    assert page["numberMatched"] == len(page["features"])
+    assert len(page["features"]) == (demo_counts["enterprises"] if whole else 0)
+
+
+def test_a_world_wide_bbox_matches_everything(
+    client: FlaskClient, demo_counts: dict[str, int]
+) -> None:
+    page = get_json(client, ITEMS.format("enterprises") + "?bbox=-180,-90,180,90&limit=10000")
+    assert len(page["features"]) == demo_counts["enterprises"]
+
+
 def test_sortby_properties_skip_geometry(client: FlaskClient) -> None:
     url = (
         ITEMS.format("enterprises")

@@ -63,15 +63,22 @@ def browser_context(playwright_driver: Any) -> Iterator[Any]:
         # Playwright evaluates string predicates with eval(), which the page's strict
         # Content-Security-Policy forbids; test_csp.py checks the page under the policy.
         bypass_csp=True,
+        # the page alone, without its service worker in between (test_app.py tests the worker)
+        service_workers="block",
     )
     yield context
     context.close()
     shutil.rmtree(profile, ignore_errors=True)
 
 
+#: The screenshots' default home, in the checkout but ignored by git (.gitignore).
+DEFAULT_ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
-    """Where the browser tests save their screenshots (ONEMAP_TEST_ARTIFACTS, else a tmp dir)."""
-    path = Path(os.environ.get("ONEMAP_TEST_ARTIFACTS") or tempfile.gettempdir()) / "onemap-webmap"
+    """Where the browser tests save their screenshots: ONEMAP_TEST_ARTIFACTS, else
+    ``test-artifacts/`` of the checkout (git ignores it), each in ``webmap/``."""
+    path = Path(os.environ.get("ONEMAP_TEST_ARTIFACTS") or DEFAULT_ARTIFACTS) / "webmap"
     path.mkdir(parents=True, exist_ok=True)
     return path

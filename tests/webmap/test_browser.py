@@ -72,16 +72,34 @@ def opened(site_url: str, browser_context: Any) -> Iterator[tuple[Any, PageLog]]
     page.close()
 
 
+def _origin(page: Any) -> str:
+    """``http://HOST:PORT`` of the page (its URL also holds the deep link's fragment)."""
+    parts = urlsplit(page.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _count(page: Any, layer_id: str) -> int:
     return int(page.evaluate(f"window.onemap.layers[{layer_id!r}].count"))
 
 
+#: Resolves after the browser has painted twice (the canvas redraws on an animation frame).
+TWO_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def _settle(page: Any) -> None:
-    """Wait until no layer is loading (after a move, the layers reload for the new view)."""
+    """Wait until the map stands still, no layer is loading (after a move, the layers reload
+    for the new view), no closed popup is still fading out, and the canvas has been drawn.
+
+    Leaflet keeps a closed popup in the DOM for its 200 ms fade-out; a locator of
+    ``.leaflet-popup`` taken in that window may match the closing popup instead of the new one,
+    which made the ready-trace test fail by chance under load.
+    """
     page.wait_for_function(
-        "window.onemap && Object.values(window.onemap.layers).every((s) => !s.loading)"
+        "window.onemap && !window.onemap.moving"
+        " && Object.values(window.onemap.layers).every((s) => !s.loading)"
+        " && document.querySelectorAll('.leaflet-popup').length <= 1"
     )
-    page.wait_for_timeout(100)  # the canvas redraws on the next animation frame
+    page.evaluate(TWO_FRAMES)
 
 
 def _wait_drawn(page: Any, layer_id: str) -> None:
@@ -162,9 +180,12 @@ def test_a_popup_opens_with_chinese_titles_and_its_deep_link(
     assert titles and all(HAN.search(t) for t in titles)
     link = popup.locator("a.om-api").get_attribute("href")
     assert re.fullmatch(rf"/ogcapi/collections/{layer.id}/items/\d+\?f=json", link)
-    page.wait_for_timeout(400)  # the popup fades in
+    # the popup fades in (a CSS transition of its opacity)
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     page.screenshot(path=str(artifacts_dir / "02-popup.png"))
-    response = page.request.get(urlsplit(page.url)._replace(path=link.split("?")[0]).geturl())
+    response = page.request.get(_origin(page) + link.split("?")[0])
     assert response.status == 200
     assert response.json()["id"] is not None
 
@@ -199,7 +220,7 @@ def test_a_station_popup_links_its_plots(opened: tuple[Any, PageLog]) -> None:
             assert hrefs["series"].endswith("?parameter=a34004")
             assert hrefs["cpf"].endswith("?parameter=a21026")
         for href in hrefs.values() if kind == "air" else [hrefs["windrose"]]:
-            response = page.request.get(urlsplit(page.url)._replace(path="").geturl() + href)
+            response = page.request.get(_origin(page) + href)
             assert response.status == 200, (href, response.text()[:300])
             assert response.headers["content-type"].split(";")[0] == "image/svg+xml"
             assert b"<svg" in response.body()[:2000]
@@ -357,14 +378,53 @@ def test_items_requests_carry_the_compact_profile(opened: tuple[Any, PageLog]) -
 def _exceedance_with(page: Any, process: str) -> dict[str, Any]:
     """An exceedance whose ready trace is ``process``, as the page gets it."""
     query = f"f=json&limit=1&trace_process={process}&properties=trace_process,trace_inputs"
-    response = page.request.get(
-        urlsplit(page.url)._replace(path="/ogcapi").geturl()
-        + f"/collections/exceedances/items?{query}"
-    )
+    response = page.request.get(_origin(page) + f"/ogcapi/collections/exceedances/items?{query}")
     assert response.status == 200, response.text()[:300]
     features = response.json()["features"]
     assert features, f"the demo has an exceedance calling for {process}"
     return features[0]
+
+
+#: Whether what a person sees at the middle of the element is the element itself (nothing
+#: covers it: no control, no other popup).
+UNCOVERED = """(selector) => {
+  const el = document.querySelector(selector), r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && (hit === el || el.contains(hit));
+}"""
+
+#: Every control's box that the open popup overlaps.
+POPUP_UNDER_CONTROLS = """() => {
+  const box = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-control')].filter((c) => c.offsetParent)
+    .map((c) => [c.className, c.getBoundingClientRect()])
+    .filter(([, r]) => r.left < box.right && box.left < r.right && r.top < box.bottom
+      && box.top < r.bottom).map(([name]) => name);
+}"""
+
+
+def test_a_popup_opened_beside_a_control_is_panned_clear_of_it(
+    opened: tuple[Any, PageLog],
+) -> None:
+    page, _ = opened
+    page.keyboard.press("Escape")
+    _settle(page)
+    feature = _exceedance_with(page, "network-trace")
+    # open its popup where the tools panel is (left, halfway down), as a click there would
+    page.evaluate(
+        """(f) => { const app = window.onemap, map = app.map;
+          const tools = document.querySelector('.om-tools').getBoundingClientRect();
+          const origin = map.getContainer().getBoundingClientRect();
+          const at = map.containerPointToLatLng([tools.left + 30 - origin.left,
+                                                 tools.bottom - 20 - origin.top]);
+          app.openPopup(app.layers.exceedances.cfg, f, at); }""",
+        feature,
+    )
+    page.locator(".leaflet-popup .om-popup button.om-run-trace").wait_for()
+    _settle(page)
+    assert page.evaluate(POPUP_UNDER_CONTROLS) == []
+    assert page.evaluate(UNCOVERED, ".leaflet-popup .om-popup button.om-run-trace")
+    page.keyboard.press("Escape")
 
 
 @pytest.mark.parametrize(
@@ -381,9 +441,12 @@ def test_an_exceedance_popup_runs_its_ready_trace(
     page.locator('.om-tools button[data-tool="clear"]').click()
     feature = _exceedance_with(page, process)
     page.evaluate(
-        "(f) => { const app = window.onemap; app.show(app.layers.exceedances.cfg, f); }", feature
+        "(f) => { const app = window.onemap; return app.show(app.layers.exceedances.cfg, f); }",
+        feature,
     )
+    _settle(page)
     button = page.locator(".leaflet-popup .om-popup button.om-run-trace")
+    assert page.evaluate(UNCOVERED, ".leaflet-popup .om-popup button.om-run-trace")
     assert button.inner_text() == "运行溯源分析"
     with page.expect_request(f"**/processes/{process}/execution") as request:
         button.click()

@@ -110,11 +110,13 @@
         form.querySelector(".om-error").textContent = body.description || `${this.t("failed")} (${response.status})`;
         return;
       }
+      if (window.OneMapPWA) await window.OneMapPWA.forget(); // answers kept for someone else
       await this.refresh();
     }
 
     async signOut() {
       await this.request(`${this.app.config.root}/logout`, { method: "POST" });
+      if (window.OneMapPWA) await window.OneMapPWA.forget(); // nothing of this user stays
       await this.refresh();
     }
 

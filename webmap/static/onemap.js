@@ -22,6 +22,7 @@
       lon: "经度", lat: "纬度", zoomIn: "放大至第{z}级显示", truncated: "（已截断）",
       loading: "加载中…", failed: "加载失败", related: "相关记录", lang: "English",
       basemap: "底图", hillshade: "地形晕渲", tiles: "瓦片底图", runTrace: "运行溯源分析",
+      link_refused: "链接中的要素无法打开：已删除或当前账号无权查看",
     },
     en: {
       title: "Park environment one-map", api: "API record", yes: "yes", no: "no",
@@ -29,6 +30,7 @@
       lon: "Lon", lat: "Lat", zoomIn: "shown from zoom {z}", truncated: " (truncated)",
       loading: "loading…", failed: "failed to load", related: "Related records", lang: "中文",
       basemap: "Basemap", hillshade: "Hillshade", tiles: "Tiles", runTrace: "Run the trace",
+      link_refused: "The linked feature cannot be opened: it is gone or this account may not read it",
     },
   };
 
@@ -39,6 +41,20 @@
     return String(value).replace(/[&<>"']/g, (c) => ({
       "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
     })[c]);
+  }
+
+  /* A view's bounds as a valid CRS84 bbox: latitudes within ±90°, longitudes within ±180°. A
+   * view wider than the world asks for all longitudes; one across the antimeridian (its west
+   * edge, brought into -180..180, plus its width beyond 180°) gives west > east, which OGC API
+   * Features Part 1 (7.15.3) reads as a box spanning the antimeridian. */
+  function requestBox(bounds) {
+    const south = Math.max(-90, bounds.getSouth());
+    const north = Math.min(90, bounds.getNorth());
+    const width = bounds.getEast() - bounds.getWest();
+    if (width >= 360) return [-180, south, 180, north];
+    const west = ((((bounds.getWest() + 180) % 360) + 360) % 360) - 180;
+    const east = west + width;
+    return [west, south, east > 180 ? east - 360 : east, north];
   }
 
   class OneMap {
@@ -58,23 +74,36 @@
       const map = this.map;
       // No tile layer sets it when the basemap is the hillshade; clustering needs one.
       if (map.getMaxZoom() === Infinity) map.setMaxZoom(MAX_ZOOM);
+      if (window.OneMapChrome) this.chrome = new window.OneMapChrome(this);
       this.addBasemap();
       for (const cfg of this.config.layers) this.layers[cfg.id] = this.makeLayer(cfg);
+      // A deep link (links.js) names the layers on; without one, each layer's style does.
+      this.links = window.OneMapLinks ? new window.OneMapLinks(this) : null;
       for (const cfg of this.config.layers) {
-        if (cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
+        if (this.links ? this.links.layerOn(cfg) : cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
       }
       L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
       this.addCoordinates();
       this.addLanguageSwitch();
+      if (window.OneMapOverview) this.overview = new window.OneMapOverview(this);
       if (window.OneMapSearch) this.search = new window.OneMapSearch(this);
       this.renderChrome();
       map.on("overlayadd", (e) => { if (e.layer._onemap) this.load(e.layer._onemap); });
       map.on("overlayremove", (e) => { if (e.layer._onemap) this.renderControl(); });
       // Layers load once the view is the park's (not for the provisional DEM view first).
       map.on("moveend", () => { if (map.getContainer().dataset.ready) this.loadVisible(); });
-      this.ready = this.fitToPark().then(() => {
+      // Whether the view is changing (a pan or zoom, animated or not): see stopped().
+      this.moving = false;
+      map.on("movestart zoomstart", () => { this.moving = true; });
+      map.on("moveend", () => { this.moving = false; });
+      const view = this.links && this.links.restoreView() ? Promise.resolve() : this.fitToPark();
+      this.ready = view.then(async () => {
         this.loadVisible();
         map.getContainer().dataset.ready = "true";
+        if (this.links) {
+          await this.links.restoreFeature();
+          this.links.follow();
+        }
       });
       if (window.OneMapTools) this.tools = new window.OneMapTools(this);
       document.title = this.t("title");
@@ -162,7 +191,7 @@
             L.DomEvent.stopPropagation(e);
             if (self.tools && self.tools.armed()) { self.tools.pick(e.latlng, cfg, f); return; }
             if (self.tools && self.tools.justPicked()) return; // the same click, seen by the map first
-            L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(self.popupHtml(cfg, f)).openOn(self.map);
+            self.openPopup(cfg, f, e.latlng);
           });
         },
       });
@@ -187,12 +216,25 @@
     /* The features of the view in the compact form (config.items_params: OGC API Features
      * Part 5's profile=rel-as-key, no links in each feature; the popups build their own links
      * from the config). */
-    itemsUrl(cfg, bounds) {
-      const b = bounds;
-      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
-      const params = new URLSearchParams({ f: "json", limit: String(PAGE_SIZE), bbox, ...(this.config.items_params || {}) });
+    itemsUrl(cfg, bounds, filter) {
+      const bbox = requestBox(bounds).map((v) => v.toFixed(6)).join(",");
+      const params = new URLSearchParams({
+        f: "json", limit: String(PAGE_SIZE), bbox, ...(this.config.items_params || {}), ...(filter || {}),
+      });
       if (cfg.properties.length) params.set("properties", cfg.properties.join(","));
       return `${this.config.api}/collections/${cfg.id}/items?${params}`;
+    }
+
+    /* Show only a layer's features whose ``field`` is ``value`` (null: all), asked of the API
+     * as a property filter (OGC API Features Part 1 queryables); the layer is switched on. */
+    setFilter(id, field, value) {
+      const state = this.layers[id];
+      if (!state) return; // a layer this page does not offer
+      state.filter = value === null || value === undefined ? null : { [field]: String(value) };
+      state.loaded = null;
+      if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
+      this.load(state);
+      this.renderControl();
     }
 
     loadVisible() {
@@ -221,7 +263,7 @@
       const token = ++state.token;
       state.status = this.t("loading");
       state.loading = true;
-      let url = this.itemsUrl(cfg, want);
+      let url = this.itemsUrl(cfg, want, state.filter);
       let count = 0;
       const clustered = []; // a cluster group takes them all at once, and slices the work itself
       const fetchPage = (href) => {
@@ -380,8 +422,14 @@
       if (this.search) this.search.render();
       if (this.langButton) this.langButton.textContent = this.t("lang");
       if (this.tools) this.tools.render();
+      if (this.overview) this.overview.render();
+      if (this.chrome) this.chrome.refresh();
       for (const fn of this.listeners) fn();
     }
+
+    /* A panel (overview, layers, legend, tools, search): a corner control on a wide screen, a
+     * sheet on a phone (chrome.js). Called again after each redraw of the panel. */
+    panel(element, id) { if (this.chrome) this.chrome.decorate(element, id); }
 
     layerLabel(state) {
       const cfg = state.cfg;
@@ -413,6 +461,7 @@
       if (this.control) this.control.remove();
       this.control = L.control.groupedLayers(bases, groups, { collapsed: false, position: "topright" }).addTo(this.map);
       this.control.getContainer().classList.add("om-layer-control");
+      this.panel(this.control.getContainer(), "layers");
     }
 
     renderLegend() {
@@ -425,7 +474,7 @@
         };
         this.legend.addTo(this.map);
       }
-      const parts = [`<h4>${this.t("legend")}</h4>`];
+      const parts = [];
       for (const cfg of this.config.layers) {
         const line = cfg.geometry && /LINE/.test(cfg.geometry);
         const mark = (c) => `<i class="${line ? "om-line" : "om-dot"}" data-om-color="${c}"></i>`;
@@ -438,6 +487,7 @@
         parts.push("</div>");
       }
       this.legend.getContainer().innerHTML = parts.join("");
+      this.panel(this.legend.getContainer(), "legend");
     }
 
     addLanguageSwitch() {
@@ -469,14 +519,61 @@
       control.addTo(this.map);
     }
 
-    show(cfg, feature) {
+    /* Centre the map on a feature and open its popup (search hits, ready traces, deep links).
+     * The view is set without animation and only then the popup opens: a popup opened during an
+     * animated pan stops it (Leaflet's autopan) and pans on its own, so where it ended up
+     * depended on frame timing, and under load it could end under a control. */
+    async show(cfg, feature, options) {
       const state = this.layers[cfg.id];
       if (!this.map.hasLayer(state.holder)) state.holder.addTo(this.map);
-      const bounds = L.geoJSON(feature).getBounds();
-      const at = bounds.getCenter();
-      const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
-      this.map.setView(at, zoom);
-      L.popup({ maxWidth: 360 }).setLatLng(at).setContent(this.popupHtml(cfg, feature)).openOn(this.map);
+      if (this.chrome) this.chrome.yieldToMap();
+      await this.stopped();
+      const at = L.geoJSON(feature).getBounds().getCenter();
+      if (!(options && options.keepView)) { // a deep link keeps the view it was sent with
+        const zoom = Math.max(this.map.getZoom(), cfg.style.min_zoom || 15);
+        this.map.setView(at, zoom, { animate: false });
+      }
+      this.openPopup(cfg, feature, at);
+    }
+
+    /* Resolves once the map is not moving: a zoom animation (a wheel turn, a double click) runs
+     * to its end, else it would move the map again after a view set meanwhile. */
+    stopped() {
+      this.map.stop();
+      if (!this.moving) return Promise.resolve();
+      return new Promise((resolve) => this.map.once("moveend", () => resolve()));
+    }
+
+    /* The popup of a feature at ``latlng``, kept clear of the controls (popupOptions). */
+    openPopup(cfg, feature, latlng) {
+      const popup = L.popup(this.popupOptions()).setLatLng(latlng).setContent(this.popupHtml(cfg, feature));
+      popup._onemap = { layer: cfg.id, id: feature.id }; // what a deep link names (links.js)
+      return popup.openOn(this.map);
+    }
+
+    /* A popup fits the map and its autopan keeps it clear of the controls: Leaflet's default
+     * padding is 5 px from the map's edge, which left a popup opened near the edge under the
+     * tools or the layer control, its buttons unclickable. The side columns are kept clear
+     * when the space between them holds the popup; the bottom bar (narrow screens) always. */
+    popupOptions() {
+      const container = this.map.getContainer();
+      const size = this.map.getSize();
+      const width = (selector) => {
+        const corner = container.querySelector(selector);
+        return corner ? corner.getBoundingClientRect().width : 0;
+      };
+      const bar = document.querySelector(".om-bar");
+      const barHeight = bar && bar.offsetParent ? bar.getBoundingClientRect().height : 0;
+      const maxWidth = Math.max(160, Math.min(360, size.x - 60));
+      let left = width(".leaflet-top.leaflet-left");
+      let right = width(".leaflet-top.leaflet-right");
+      if (size.x - left - right - 24 < maxWidth + 40) { left = 0; right = 0; }
+      return {
+        maxWidth,
+        maxHeight: Math.max(160, size.y - barHeight - 80),
+        autoPanPaddingTopLeft: [left + 12, 12],
+        autoPanPaddingBottomRight: [right + 12, barHeight + 12],
+      };
     }
   }
 
@@ -488,5 +585,6 @@
       return app;
     },
     escapeHtml,
+    requestBox,
   };
 })();

@@ -26,6 +26,7 @@
         return div;
       };
       control.addTo(app.map);
+      app.panel(control.getContainer(), "search");
       this.render();
     }
 

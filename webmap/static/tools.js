@@ -108,8 +108,7 @@
       const w = this.window;
       const n = this.network;
       const option = (v, cur) => `<option value="${v}"${v === cur ? " selected" : ""}>${this.t(v)}</option>`;
-      div.innerHTML = `<h4>${this.t("tools")}</h4>
-        <button type="button" data-tool="screen" class="om-tool${armed("screen")}">${this.t("screen")}</button>
+      div.innerHTML = `<button type="button" data-tool="screen" class="om-tool${armed("screen")}">${this.t("screen")}</button>
         <button type="button" data-tool="screen-park" class="om-tool">${this.t("screenPark")}</button>
         <button type="button" data-tool="air" class="om-tool${armed("air")}">${this.t("air")}</button>
         <label>${this.t("start")} <input type="datetime-local" name="start" value="${w.start}"></label>
@@ -132,12 +131,14 @@
       }));
       if (this.lastTable) div.querySelector(".om-result").replaceChildren(this.lastTable());
       this.map.getContainer().classList.toggle("om-picking", !!this.mode);
+      this.app.panel(div, "tools");
     }
 
     choose(tool) {
       if (tool === "clear") { this.mode = null; this.result.clearLayers(); this.lastTable = null; this.render(); return; }
       if (tool === "screen-park") { this.mode = null; this.screen({ site: "park" }, null); return; }
       this.mode = this.mode === tool ? null : tool;
+      if (this.mode && this.app.chrome) this.app.chrome.yieldToMap(); // a phone: pick on the map
       this.render();
     }
 
@@ -282,8 +283,8 @@
         return wrap;
       };
       this.show(this.lastTable());
-      if (ring) this.map.fitBounds(ring.getBounds(), { padding: [10, 10] });
-      else if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+      if (ring) this.map.fitBounds(ring.getBounds(), { padding: [10, 10], animate: false });
+      else if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30], animate: false });
     }
 
     /* The XLSX of an analysis: the output "result" asked for in that format (OGC API -
@@ -354,7 +355,7 @@
         return wrap;
       };
       this.show(this.lastTable());
-      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30], animate: false });
     }
 
     /* ---- network trace ---- */
@@ -383,7 +384,7 @@
         [(r) => r.outfall_code || "", "outfall"], [(r) => r.distance_m, "distance"],
       ], rows);
       this.show(this.lastTable());
-      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30] });
+      if (this.result.getLayers().length) this.map.fitBounds(this.result.getBounds(), { padding: [30, 30], animate: false });
     }
   }
 
