@@ -207,6 +207,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import plots
 
     plots.install(app, engine)  # station plots at /plots/stations/{code}/{kind}.{svg|png}
+    from geoapi import live
+
+    live.install(app, engine)  # the /events stream and acknowledging alerts
     from webmap.page import register as register_page
 
     register_page(app)  # the one-map page at /

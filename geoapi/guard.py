@@ -70,6 +70,10 @@ ROUTES: dict[str, Rule] = {
     "collection_style": C,
     # station plots (stations are public)
     "station_plot": OPEN,
+    # live monitoring: the event stream (each event filtered per user by the policy) and
+    # acknowledging an alert (a write of the alerts collection)
+    "events": OPEN,
+    "alert_acknowledge": C,
 }
 #: Rules for endpoints added by other rooms at install time (e.g. health checks).
 EXTRA_ROUTES: dict[str, Rule] = {}

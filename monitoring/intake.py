@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from etl.hj212.codec import FrameError
 from etl.hj212.store import MnDirectory, ValueRow, observation_frame, store_values
+from monitoring.alerts import AlertChange
 from monitoring.archive import ArchivedPacket, write_archive
 from monitoring.factor_codes import resolve
 from monitoring.readings import Reading, Value, read_packet
@@ -78,6 +79,8 @@ class IntakeResult:
     unregistered_values: int = 0
     #: (MN, code) pairs seen for the first time (reported once per device and code).
     new_codes: list[tuple[str, str]] = field(default_factory=list)
+    #: What judging the batch changed (``monitoring.judging``), once it has run.
+    alert_changes: list[AlertChange] = field(default_factory=list)
 
 
 def store_arrivals(

@@ -87,21 +87,33 @@ def listen(host: str, port: int, kinds: tuple[str, ...]) -> None:
     """接收设备数据 / receive HJ 212-2017 packets from monitoring devices, store them, and
     acknowledge (CN 9014) after they are committed. Stop with Ctrl-C."""
     from etl.dates import configured_timezone
-    from monitoring.listener import MonitoringListener
+    from monitoring.errors import MonitoringError
+    from monitoring.notifications import Notifier, settings_from
+    from monitoring.service import LiveMonitoring
     from onemap.database import database_url, engine_for
     from onemap.logs import configure_json_logging
 
     configure_json_logging(logging.INFO)  # one JSON object per line, for the journal
     engine = engine_for(database_url())
+    try:
+        settings = settings_from()  # e-mail and webhooks; nothing is sent when none configured
+    except MonitoringError as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
 
     async def run() -> None:
-        listener = MonitoringListener(engine, zone=configured_timezone(), kinds=_kinds(kinds))
-        bound_host, bound_port = await listener.start(host, port)
+        notifier = Notifier(engine, settings)
+        service = LiveMonitoring(
+            engine, zone=configured_timezone(), kinds=_kinds(kinds), sinks=[notifier]
+        )
+        listener = service.listener
+        bound_host, bound_port = await service.start(host, port)
         click.echo(f"监听 / listening on {bound_host}:{bound_port}", err=True)
         try:
             await listener.serve_forever()
         finally:
-            await listener.stop()
+            await service.stop()
+            notifier.close()
             s = listener.stats
             click.echo(
                 f"收到 / received {s.received}, 入库 / stored {s.stored_packets} packets "

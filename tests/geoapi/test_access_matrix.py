@@ -49,6 +49,7 @@ KINDS = {
         "qgis_hillshade",
         "healthz",
         "readyz",
+        "events",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
@@ -63,6 +64,7 @@ KINDS = {
         "pygeoapi.get_collection_tiles_metadata",
         "pygeoapi.get_collection_tiles_data",
         "collection_style",
+        "alert_acknowledge",
     },
     "history": {"feature_history"},
 }

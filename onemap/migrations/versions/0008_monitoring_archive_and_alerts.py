@@ -1,5 +1,6 @@
-"""Monitoring: the raw HJ 212 packet archive (append-only, partitioned by month) and the values
-of factors outside the park's catalogue (written by hand from monitoring.schema, reviewed).
+"""Monitoring: the raw HJ 212 packet archive (append-only, partitioned by month), the values
+of factors outside the park's catalogue and the log of notifications (written by hand from
+monitoring.schema), and the alerts layer (generated from the registry, reviewed; with its audit triggers).
 
 Revision ID: 0008
 Revises: 0007
@@ -10,7 +11,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
+
+from accounts import audit
+from layers import BY_ID
 
 revision = "0008"
 down_revision = "0007"
@@ -73,7 +78,137 @@ END $$""",
 )
 
 
+def _create_alerts() -> None:
+    op.create_table(
+        "alerts",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("kind", sa.Text(), nullable=False, comment="告警类型 / Kind"),
+        sa.Column("state", sa.Text(), nullable=False, comment="状态 / State"),
+        sa.Column("station_code", sa.Text(), nullable=False, comment="站点编码 / Station code"),
+        sa.Column("subject", sa.Text(), nullable=False, comment="告警对象 / Subject"),
+        sa.Column(
+            "parameter", sa.Text(), nullable=True, comment="监测因子 / Parameter (HJ 212 code)"
+        ),
+        sa.Column("period", sa.Text(), nullable=True, comment="平均时间 / Averaging period"),
+        sa.Column(
+            "opened_at",
+            postgresql.TIMESTAMP(timezone=True),
+            nullable=False,
+            comment="开始时间 / Opened (data time)",
+        ),
+        sa.Column(
+            "last_time",
+            postgresql.TIMESTAMP(timezone=True),
+            nullable=True,
+            comment="最近时间 / Latest data time",
+        ),
+        sa.Column(
+            "closed_at",
+            postgresql.TIMESTAMP(timezone=True),
+            nullable=True,
+            comment="关闭时间 / Closed (data time)",
+        ),
+        sa.Column("value", sa.Double(), nullable=True, comment="最新值 / Latest value"),
+        sa.Column("peak", sa.Double(), nullable=True, comment="峰值 / Peak"),
+        sa.Column("limit_value", sa.Double(), nullable=True, comment="限值 / Limit"),
+        sa.Column("bound", sa.Text(), nullable=True, comment="限值方向 / Bound"),
+        sa.Column("unit", sa.Text(), nullable=True, comment="单位 / Unit"),
+        sa.Column("standard", sa.Text(), nullable=True, comment="执行标准 / Standard"),
+        sa.Column("quality_class", sa.Text(), nullable=True, comment="类别 / Class"),
+        sa.Column("flag", sa.Text(), nullable=True, comment="数据标记 / Data flag"),
+        sa.Column("message_zh", sa.Text(), nullable=True, comment="告警内容 / Message (Chinese)"),
+        sa.Column(
+            "message_en",
+            sa.Text(),
+            nullable=True,
+            comment="告警内容（英文） / Message (English)",
+        ),
+        sa.Column(
+            "credit_code",
+            sa.Text(),
+            nullable=True,
+            comment="统一社会信用代码 / Enterprise credit code",
+        ),
+        sa.Column("acknowledged_by", sa.Text(), nullable=True, comment="确认人 / Acknowledged by"),
+        sa.Column(
+            "acknowledged_at",
+            postgresql.TIMESTAMP(timezone=True),
+            nullable=True,
+            comment="确认时间 / Acknowledged at",
+        ),
+        sa.Column(
+            "updated_at",
+            postgresql.TIMESTAMP(timezone=True),
+            nullable=True,
+            comment="更新时间 / Updated at",
+        ),
+        sa.Column(
+            "geom",
+            Geometry(
+                geometry_type="POINT",
+                srid=4326,
+                dimension=2,
+                spatial_index=False,
+                from_text="ST_GeomFromEWKT",
+                name="geometry",
+                nullable=False,
+            ),
+            nullable=False,
+        ),
+        sa.CheckConstraint("\"bound\" IN ('upper', 'lower')", name=op.f("ck_alerts_bound_enum")),
+        sa.CheckConstraint(
+            "\"kind\" IN ('exceedance', 'anomaly', 'disconnection')",
+            name=op.f("ck_alerts_kind_enum"),
+        ),
+        sa.CheckConstraint(
+            "\"parameter\" ~ '^[a-z][0-9]{5}$'", name=op.f("ck_alerts_parameter_pattern")
+        ),
+        sa.CheckConstraint(
+            "\"period\" IN ('1h', '8h', '24h', 'annual', 'sample')",
+            name=op.f("ck_alerts_period_enum"),
+        ),
+        sa.CheckConstraint(
+            "\"state\" IN ('open', 'acknowledged', 'closed')", name=op.f("ck_alerts_state_enum")
+        ),
+        sa.CheckConstraint("ST_IsValid(geom)", name=op.f("ck_alerts_geom_valid")),
+        sa.ForeignKeyConstraint(
+            ["station_code"],
+            ["stations.code"],
+            name=op.f("fk_alerts_station_code"),
+            onupdate="CASCADE",
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
+        sa.UniqueConstraint(
+            "kind",
+            "station_code",
+            "subject",
+            "opened_at",
+            name=op.f("uq_alerts_kind_station_code_subject_opened_at"),
+        ),
+        comment="告警 / Alerts",
+    )
+    op.create_index("idx_alerts_geom", "alerts", ["geom"], unique=False, postgresql_using="gist")
+    op.create_index(
+        op.f("ix_alerts_state_station_code"),
+        "alerts",
+        ["state", "station_code"],
+        unique=False,
+        postgresql_using="btree",
+    )
+    op.create_index(
+        op.f("ix_alerts_updated_at"),
+        "alerts",
+        ["updated_at"],
+        unique=False,
+        postgresql_using="btree",
+    )
+    for statement in audit.trigger_statements(BY_ID["alerts"]):
+        op.execute(statement)
+
+
 def upgrade() -> None:
+    _create_alerts()
     for statement in ARCHIVE_DDL:
         op.execute(statement)
     op.create_table(
@@ -110,9 +245,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("mn", "code", name=op.f("pk_monitoring_unregistered_codes")),
         comment="目录外因子报告 / Codes outside the catalogue, once per device and code",
     )
+    op.create_table(
+        "monitoring_notifications",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("alert_id", sa.BigInteger(), nullable=False),
+        sa.Column("change", sa.Text(), nullable=False),
+        sa.Column("channel", sa.Text(), nullable=False, comment="email or webhook"),
+        sa.Column("targets", sa.Text(), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("tried_utc", postgresql.TIMESTAMP(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_notifications")),
+        comment="告警通知记录 / Each attempt to tell someone of an alert",
+    )
+    op.create_index(
+        "ix_monitoring_notifications_alert_id", "monitoring_notifications", ["alert_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("alerts")
+    op.drop_table("monitoring_notifications")
     op.drop_table("monitoring_unregistered_codes")
     op.drop_table("monitoring_unregistered_values")
     op.execute("DROP TABLE monitoring_packet_archive")
