@@ -109,6 +109,33 @@ def read_view(principal: Principal, layer: Layer) -> ReadView | None:
     return None
 
 
+def visible_fields(
+    principal: Principal, layer: Layer, row: Mapping[str, Any]
+) -> tuple[str, ...] | None:
+    """The fields of one ``row`` of ``layer`` that ``principal`` may read (None: not the row).
+
+    The same rules as :func:`read_view`, for a row already in hand (the event stream): an
+    internal layer's row only when it is the user's own or they read every row; a public
+    layer's private fields only then, the other fields always.
+    """
+    view = read_view(principal, layer)
+    if view is None:
+        return None
+    if any(not g.own for g in principal.grants("read", layer.id)):
+        return layer.field_names
+    own = (
+        layer.owner_field is not None
+        and bool(principal.enterprises)
+        and any(g.own for g in principal.grants("read", layer.id))
+        and row.get(layer.owner_field) in principal.enterprises
+    )
+    if own:
+        return layer.field_names
+    if layer.access is Access.INTERNAL:
+        return None
+    return tuple(f.name for f in public_fields(layer))
+
+
 def may_read(principal: Principal, layer: Layer) -> bool:
     """Whether ``layer`` exists for ``principal`` at all."""
     return read_view(principal, layer) is not None

@@ -213,6 +213,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import summary
 
     summary.install(app, engine, MOUNT)  # the overview's figures at /ogcapi/summary/{name}
+    from geoapi import live
+
+    live.install(app, engine)  # the /events stream and acknowledging alerts
     from webmap.page import register as register_page
 
     register_page(app)  # the one-map page at /

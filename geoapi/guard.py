@@ -74,6 +74,10 @@ ROUTES: dict[str, Rule] = {
     "collection_style": C,
     # station plots (stations are public)
     "station_plot": OPEN,
+    # live monitoring: the event stream (each event filtered per user by the policy) and
+    # acknowledging an alert (a write of the alerts collection)
+    "events": OPEN,
+    "alert_acknowledge": C,
 }
 # the overview's figures (counts over public layers only: air, exceedances, enterprises)
 ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}

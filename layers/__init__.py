@@ -7,6 +7,7 @@ ETL headers, map layers) is derived from :data:`REGISTRY`.
 from __future__ import annotations
 
 from layers import (
+    alerts,
     cameras,
     emergency_plans,
     emergency_supplies,
@@ -47,6 +48,7 @@ REGISTRY: tuple[Layer, ...] = (
     observations.LAYER,
     standard_limits.LAYER,
     exceedances.LAYER,
+    alerts.LAYER,
     hazardous_chemicals.LAYER,
     hazard_sources.LAYER,
     emergency_plans.LAYER,

@@ -72,9 +72,13 @@ def schema_drift(url: str) -> list[object]:
 
     from accounts.schema import metadata as accounts_metadata
     from layers.schema import metadata
+    from monitoring.schema import PARTITION_PREFIX
+    from monitoring.schema import metadata as monitoring_metadata
 
     def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
         if type_ == "table" and name in {"spatial_ref_sys", "alembic_version"}:
+            return False
+        if type_ == "table" and name.startswith(PARTITION_PREFIX):  # the archive's months
             return False
         return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
@@ -84,7 +88,9 @@ def schema_drift(url: str) -> list[object]:
             context = MigrationContext.configure(
                 conn, opts={"include_object": include, "compare_type": True}
             )
-            return list(compare_metadata(context, [metadata, accounts_metadata]))
+            return list(
+                compare_metadata(context, [metadata, accounts_metadata, monitoring_metadata])
+            )
     finally:
         engine.dispose()
 

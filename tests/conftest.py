@@ -31,6 +31,7 @@ from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
 from layers import REGISTRY
+from monitoring.from_exceedances import alerts_from_exceedances
 from onemap import cluster, migrate
 from onemap.commands.demo import layer_file
 from onemap.database import ENV_URL, engine_for, normalise_url
@@ -119,6 +120,10 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
     # As `make demo` does: judge the demo year, store its events and the stations' status.
     start, end = pd.Timestamp("2025-01-01T00:00+08:00"), pd.Timestamp("2026-01-01T00:00+08:00")
     store_judgement(engine, judge(engine, start, end), start, end, as_of=end)
+    with engine.begin() as connection:  # as `onemap quality --store` does
+        alerts_from_exceedances(
+            connection, start.to_pydatetime(), end.to_pydatetime(), end.to_pydatetime()
+        )
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

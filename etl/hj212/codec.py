@@ -177,6 +177,13 @@ def check_frame(raw: bytes) -> str:
 
 def parse_segment(segment: str) -> Packet:
     """Parse a data segment into a :class:`Packet`; :class:`FrameError` on a fault."""
+    fields, cp = split_segment(segment)
+    data_time, factors, extra = parse_cp(cp)
+    return packet_of(fields, data_time, factors, extra)
+
+
+def split_segment(segment: str) -> tuple[dict[str, str], str]:
+    """The checked head fields (QN, ST, CN, PW, MN, Flag ...) and the CP text of a segment."""
     cp_at = segment.find("CP=&&")
     if cp_at < 0 or not segment.endswith("&&") or len(segment) < cp_at + 7:
         raise FrameError("cp", "缺少CP=&&…&& / CP=&&...&& is missing or not closed")
@@ -202,14 +209,23 @@ def parse_segment(segment: str) -> Packet:
         raise FrameError("segment", f"MN格式错误 / malformed MN {fields['MN']!r}")
     if flag & FLAG_NUMBERED and not ("PNUM" in fields and "PNO" in fields):
         raise FrameError("segment", "Flag要求分包但缺少PNUM/PNO / Flag D set without PNUM/PNO")
-    data_time, factors, extra = parse_cp(cp)
+    return fields, cp
+
+
+def packet_of(
+    fields: dict[str, str],
+    data_time: str | None,
+    factors: tuple[Factor, ...],
+    extra: dict[str, str],
+) -> Packet:
+    """A :class:`Packet` from head fields checked by :func:`split_segment` and a parsed CP."""
     return Packet(
         qn=fields["QN"],
         st=fields["ST"],
         cn=fields["CN"],
         pw=fields.get("PW", ""),
         mn=fields["MN"],
-        flag=flag,
+        flag=int(fields["Flag"]),
         pnum=fields.get("PNUM"),
         pno=fields.get("PNO"),
         data_time=data_time,

@@ -18,6 +18,7 @@ import logging
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -85,7 +86,7 @@ class Hj212Listener:
         self.batch_wait_s = batch_wait_s
         self.stats = ListenerStats()
         self._directory = MnDirectory(engine)
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._server: asyncio.Server | None = None
         self._writer_task: asyncio.Task[None] | None = None
 
@@ -138,21 +139,25 @@ class Hj212Listener:
                         )
                     break
                 self.stats.received += 1
-                start = raw.find(FRAME_HEAD)
-                frame = raw[start:] if start > 0 else raw
-                try:
-                    packet = decode(frame)
-                    rows = packet_values(packet, self.zone, self.kinds)
-                except FrameError as exc:
-                    self._reject(peer, exc.code, exc.reason, raw)
-                    continue
-                self._queue.put_nowait(_Pending(packet, rows, writer))
+                self._accept(peer, raw, writer)
         except (ConnectionError, OSError) as exc:
             log.info("%s: 连接断开 / connection lost: %s", peer, exc)
         finally:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def _accept(self, peer: object, raw: bytes, writer: asyncio.StreamWriter) -> None:
+        """Check one line (ending in CRLF) and queue its packet for the writer, or drop it."""
+        start = raw.find(FRAME_HEAD)
+        frame = raw[start:] if start > 0 else raw
+        try:
+            packet = decode(frame)
+            rows = packet_values(packet, self.zone, self.kinds)
+        except FrameError as exc:
+            self._reject(peer, exc.code, exc.reason, raw)
+            return
+        self._queue.put_nowait(_Pending(packet, rows, writer))
 
     async def _write_batches(self) -> None:
         loop = asyncio.get_running_loop()

@@ -121,10 +121,16 @@ def quality(
     click.echo(f"站点状态 / station status: {status_counts}")
     if store:
         from analytics.quality.store import store_judgement
+        from monitoring.from_exceedances import alerts_from_exceedances
 
         stored = store_judgement(engine, result, begin, finish, as_of=finish)
+        with engine.begin() as connection:
+            alerts = alerts_from_exceedances(
+                connection, begin.to_pydatetime(), finish.to_pydatetime(), finish.to_pydatetime()
+            )
         click.echo(
-            f"已写入 / stored: {stored.events} 事件 / events, {stored.stations} 站点状态 / stations"
+            f"已写入 / stored: {stored.events} 事件 / events, {stored.stations} 站点状态 / "
+            f"stations, {alerts} 告警 / alerts"
         )
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)

@@ -51,7 +51,14 @@ def logging_config() -> dict[str, object]:
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="进程数 / workers."
 )
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=16,
+    show_default=True,
+    help="每进程线程数 / threads per worker; each open page's /events stream holds one.",
+)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """发布 OGC API / serve the one-map OGC API at http://HOST:PORT/ogcapi."""
     from gunicorn.app.base import BaseApplication
 
@@ -69,7 +76,7 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)  # geoapi.request_log writes one line per request
             self.cfg.set("logconfig_dict", logging_config())
             self.cfg.set("timeout", worker_timeout)

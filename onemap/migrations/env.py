@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 
 from accounts.schema import metadata as accounts_metadata
 from layers.schema import metadata
+from monitoring.schema import metadata as monitoring_metadata
 
 # Tables PostGIS and its companions own; they are not part of the park model.
 FOREIGN_TABLES = {"spatial_ref_sys"}
@@ -16,6 +17,8 @@ FOREIGN_TABLES = {"spatial_ref_sys"}
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     if type_ == "table" and name in FOREIGN_TABLES:
+        return False
+    if type_ == "table" and name.startswith("monitoring_packet_archive_y"):  # its months
         return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
@@ -26,7 +29,7 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=[metadata, accounts_metadata],
+            target_metadata=[metadata, accounts_metadata, monitoring_metadata],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,
             render_item=alembic_helpers.render_item,

@@ -55,6 +55,7 @@ KINDS = {
         "summary_air",
         "summary_exceedances",
         "summary_enterprises",
+        "events",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
@@ -69,6 +70,7 @@ KINDS = {
         "pygeoapi.get_collection_tiles_metadata",
         "pygeoapi.get_collection_tiles_data",
         "collection_style",
+        "alert_acknowledge",
     },
     "history": {"feature_history"},
 }

@@ -53,6 +53,17 @@ FIXED_FIELDS = {
     "standard_limits": (),
     "parameters": ("code", "name_zh", "name_en", "unit", "medium"),
     "exceedances": (),
+    # issue 13: one layer of exceedance, anomaly and disconnection alerts with a state
+    "alerts": (
+        "kind",
+        "state",
+        "station_code",
+        "parameter",
+        "opened_at",
+        "closed_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    ),
     # issue 11's first layer, the first internal one (issue 10)
     "hazardous_chemicals": (
         "credit_code",

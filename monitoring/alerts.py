@@ -1,0 +1,183 @@
+"""The ``alerts`` layer's rows: open, update, close and acknowledge, each change recorded.
+
+An alert is identified by (kind, station, subject) while it is active (open or acknowledged):
+a second exceedance of the same parameter, period and bound extends the active alert rather
+than opening another. A change is returned as an :class:`AlertChange` for the event stream and
+the notifications; the table's audit trigger records each row's before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from monitoring.errors import AlertNotFoundError, AlertStateError
+
+ACTIVE_STATES = ("open", "acknowledged")
+
+
+@dataclass(frozen=True)
+class AlertChange:
+    """One alert opened, updated, acknowledged or closed (``change``), with its row."""
+
+    change: str
+    alert_id: int
+    kind: str
+    station_code: str
+    row: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ActiveAlert:
+    """An open or acknowledged alert, as the judging keeps it during a batch."""
+
+    id: int
+    kind: str
+    station_code: str
+    subject: str
+    state: str
+    last_time: dt.datetime | None
+    peak: float | None
+    bound: str | None
+
+
+def active_alerts(
+    connection: sa.Connection, stations: Iterable[str] | None = None
+) -> dict[tuple[str, str, str], ActiveAlert]:
+    """Active alerts by (kind, station, subject), of ``stations`` (all when None)."""
+    query = (
+        "SELECT id, kind, station_code, subject, state, last_time, peak, bound FROM alerts"
+        " WHERE state IN ('open', 'acknowledged')"
+    )
+    params: dict[str, Any] = {}
+    if stations is not None:
+        query += " AND station_code = ANY(:stations)"
+        params["stations"] = sorted(set(stations))
+    rows = connection.execute(sa.text(query), params)
+    return {(r.kind, r.station_code, r.subject): ActiveAlert(*r) for r in rows}
+
+
+_OPEN = sa.text(
+    "INSERT INTO alerts (kind, state, station_code, subject, parameter, period, opened_at,"
+    " last_time, value, peak, limit_value, bound, unit, standard, quality_class, flag,"
+    " message_zh, message_en, credit_code, updated_at, geom)"
+    " SELECT :kind, 'open', s.code, :subject, :parameter, :period, :opened_at, :last_time,"
+    " :value, :peak, :limit_value, :bound, :unit, :standard, :quality_class, :flag,"
+    " :message_zh, :message_en, :credit_code, now(), s.geom FROM stations s WHERE s.code = :station"
+    " ON CONFLICT (kind, station_code, subject, opened_at) DO UPDATE SET state = 'open',"
+    " closed_at = NULL, last_time = EXCLUDED.last_time, value = EXCLUDED.value,"
+    " updated_at = now()"
+    " RETURNING id"
+)
+_COLUMNS = (
+    "id, kind, state, station_code, subject, parameter, period, opened_at, last_time,"
+    " closed_at, value, peak, limit_value, bound, unit, standard, quality_class, flag,"
+    " message_zh, message_en, credit_code, acknowledged_by, acknowledged_at, updated_at,"
+    " ST_X(geom) AS lon, ST_Y(geom) AS lat"
+)
+
+
+def alert_row(connection: sa.Connection, alert_id: int) -> dict[str, Any] | None:
+    """One alert as a dict (times as ISO text, ``lon``/``lat`` of its station)."""
+    row = (
+        connection.execute(
+            sa.text(f"SELECT {_COLUMNS} FROM alerts WHERE id = :id"), {"id": alert_id}
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
+
+
+def open_alert(connection: sa.Connection, values: dict[str, Any]) -> AlertChange:
+    """Insert an open alert (``values``: the columns of :data:`_OPEN`, missing ones None)."""
+    names = (
+        "parameter",
+        "period",
+        "last_time",
+        "value",
+        "peak",
+        "limit_value",
+        "bound",
+        "unit",
+        "standard",
+        "quality_class",
+        "flag",
+        "message_zh",
+        "message_en",
+        "credit_code",
+    )
+    params: dict[str, Any] = dict.fromkeys(names)
+    params.update(values)
+    alert_id = int(connection.execute(_OPEN, params).scalar_one())
+    return AlertChange("opened", alert_id, params["kind"], params["station"])
+
+
+def update_alert(
+    connection: sa.Connection, alert: ActiveAlert, *, last_time: dt.datetime, value: float | None
+) -> AlertChange:
+    """A further value beyond the limit (or a further flagged value): latest value and peak."""
+    peak = alert.peak
+    if value is not None:
+        if peak is None:
+            peak = value
+        else:
+            peak = min(peak, value) if alert.bound == "lower" else max(peak, value)
+    connection.execute(
+        sa.text(
+            "UPDATE alerts SET last_time = :last_time, value = :value, peak = :peak,"
+            " updated_at = now() WHERE id = :id"
+        ),
+        {"id": alert.id, "last_time": last_time, "value": value, "peak": peak},
+    )
+    alert.last_time, alert.peak = last_time, peak
+    return AlertChange("updated", alert.id, alert.kind, alert.station_code)
+
+
+def close_alert(
+    connection: sa.Connection, alert: ActiveAlert, closed_at: dt.datetime
+) -> AlertChange:
+    """Close an active alert at data time ``closed_at`` (the value back within the limit, the
+    flag back to normal, the station heard from again)."""
+    connection.execute(
+        sa.text(
+            "UPDATE alerts SET state = 'closed', closed_at = :closed_at, updated_at = now()"
+            " WHERE id = :id"
+        ),
+        {"id": alert.id, "closed_at": closed_at},
+    )
+    alert.state = "closed"
+    return AlertChange("closed", alert.id, alert.kind, alert.station_code)
+
+
+def acknowledge(
+    connection: sa.Connection, alert_id: int, login: str, *, owners: tuple[str, ...] | None
+) -> AlertChange:
+    """Mark an alert acknowledged by ``login`` now. ``owners``: the credit codes the user may
+    write (None: any alert), from the policy's write scope."""
+    row = connection.execute(
+        sa.text(
+            "SELECT state, kind, station_code, credit_code FROM alerts WHERE id = :id FOR UPDATE"
+        ),
+        {"id": alert_id},
+    ).first()
+    if row is None or (owners is not None and row.credit_code not in owners):
+        raise AlertNotFoundError(f"没有告警 {alert_id} / no alert {alert_id}")
+    if row.state == "closed":
+        raise AlertStateError(f"告警 {alert_id} 已关闭 / alert {alert_id} is closed already")
+    if row.state == "acknowledged":
+        raise AlertStateError(f"告警 {alert_id} 已确认 / alert {alert_id} is acknowledged already")
+    connection.execute(
+        sa.text(
+            "UPDATE alerts SET state = 'acknowledged', acknowledged_by = :login,"
+            " acknowledged_at = now(), updated_at = now() WHERE id = :id"
+        ),
+        {"id": alert_id, "login": login},
+    )
+    return AlertChange("acknowledged", alert_id, row.kind, row.station_code)

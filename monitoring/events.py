@@ -1,0 +1,172 @@
+"""Live events across processes: the listener NOTIFYs, every API process LISTENs.
+
+Inside a batch's transaction the listener sends, with ``pg_notify`` on :data:`CHANNEL`, one
+notice per alert change (``{"type": "alert", "id": …, "change": …}``) and the batch's fresh
+station values (``{"type": "values", "stations": {code: {"time": …, "values": {…}}}}``, cut
+into notices under PostgreSQL's 8,000-byte payload limit). PostgreSQL delivers them only when
+the transaction commits, so nothing is announced that was not stored.
+
+:class:`EventHub` (one per API process) holds one connection LISTENing, reads each changed
+alert once, and hands every event to the subscribers' queues; the ``/events`` route filters
+them per user (``accounts.policy``) and writes them as Server-Sent Events.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from monitoring.alerts import AlertChange, alert_row
+
+log = logging.getLogger("onemap.events")
+CHANNEL = "onemap_events"
+#: PostgreSQL refuses payloads of 8,000 bytes or more; keep a margin.
+MAX_PAYLOAD_BYTES = 7000
+#: Events a slow subscriber may fall behind by before it is dropped (its page reconnects).
+SUBSCRIBER_BACKLOG = 2000
+
+
+def _chunks(stations: dict[str, Any]) -> Iterable[str]:
+    chunk: dict[str, Any] = {}
+    size = 0
+    for code, entry in stations.items():
+        text = json.dumps({code: entry}, ensure_ascii=False)
+        if chunk and size + len(text.encode()) > MAX_PAYLOAD_BYTES:
+            yield json.dumps({"type": "values", "stations": chunk}, ensure_ascii=False)
+            chunk, size = {}, 0
+        chunk[code] = entry
+        size += len(text.encode())
+    if chunk:
+        yield json.dumps({"type": "values", "stations": chunk}, ensure_ascii=False)
+
+
+def fresh_values(observations: pd.DataFrame) -> dict[str, Any]:
+    """Per station, its newest time in ``observations`` and the values at that time."""
+    if observations.empty:
+        return {}
+    newest = observations.groupby("station_code")["time"].transform("max")
+    latest = observations[(observations["time"] == newest).to_numpy()]
+    out: dict[str, Any] = {}
+    for station, stamp, parameter, value, unit, flag in latest[
+        ["station_code", "time", "parameter", "value", "unit", "flag"]
+    ].itertuples(index=False):
+        entry = out.setdefault(station, {"time": stamp.isoformat(), "values": {}})
+        entry["values"][parameter] = {
+            "value": None if pd.isna(value) else float(value),
+            "unit": unit if isinstance(unit, str) else "",
+            "flag": flag if isinstance(flag, str) else "N",
+        }
+    return out
+
+
+def notify(
+    connection: sa.Connection, changes: Iterable[AlertChange], observations: pd.DataFrame
+) -> int:
+    """Queue the notices of a batch in ``connection``'s transaction; how many."""
+    payloads = [
+        json.dumps({"type": "alert", "id": c.alert_id, "change": c.change}) for c in changes
+    ]
+    payloads.extend(_chunks(fresh_values(observations)))
+    if payloads:
+        connection.execute(
+            sa.text("SELECT pg_notify(:channel, p) FROM unnest(CAST(:payloads AS text[])) p"),
+            {"channel": CHANNEL, "payloads": payloads},
+        )
+    return len(payloads)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event for the stream: ``kind`` (``alert``, ``values``) and its data."""
+
+    kind: str
+    data: dict[str, Any]
+
+
+class EventHub:
+    """One LISTEN connection per process, fanned out to subscriber queues (started lazily)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._subscribers: set[queue.Queue[Event | None]] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.listening = threading.Event()
+
+    def subscribe(self) -> queue.Queue[Event | None]:
+        """A new subscriber's queue (``None`` in it: the hub dropped it, reconnect)."""
+        self.start()
+        subscriber: queue.Queue[Event | None] = queue.Queue(SUBSCRIBER_BACKLOG)
+        with self._lock:
+            self._subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: queue.Queue[Event | None]) -> None:
+        with self._lock:
+            self._subscribers.discard(subscriber)
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="onemap-events", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def publish(self, event: Event) -> None:
+        """Hand ``event`` to every subscriber; one too far behind is dropped."""
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber.put_nowait(event)
+            except queue.Full:
+                self.unsubscribe(subscriber)
+                log.warning("事件订阅者过慢，已断开 / slow event subscriber dropped")
+
+    def _run(self) -> None:
+        url = make_url(self.engine.url).set(drivername="postgresql")
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(
+                    url.render_as_string(hide_password=False), autocommit=True
+                ) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=1.0):
+                            self._dispatch(notice.payload)
+            except psycopg.OperationalError as exc:
+                self.listening.clear()
+                log.warning("事件连接断开，重连 / event connection lost, retrying: %s", exc)
+                self._stop.wait(2.0)
+
+    def _dispatch(self, payload: str) -> None:
+        try:
+            message = json.loads(payload)
+        except ValueError:
+            return
+        if message.get("type") == "alert":
+            with self.engine.connect() as connection:
+                row = alert_row(connection, int(message["id"]))
+            if row is not None:
+                self.publish(Event("alert", {"change": message.get("change"), "alert": row}))
+        elif message.get("type") == "values":
+            for code, entry in message.get("stations", {}).items():
+                self.publish(Event("values", {"station_code": code, **entry}))

@@ -1,0 +1,101 @@
+"""Tables of the monitoring package that are not layers: the raw packet archive and the
+values of factors outside the park's catalogue.
+
+They sit beside the registry's tables in the same migrations (``onemap.migrate.schema_drift``
+compares this metadata with the database too). The archive is partitioned by month of
+``received_utc``; partitions (``monitoring_packet_archive_yYYYYmMM``) are created on demand by
+:func:`monitoring.archive.ensure_partitions` and are left out of the comparison.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Double,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Sequence,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TIMESTAMP
+
+from layers.schema import NAMING
+
+metadata = MetaData(naming_convention=NAMING)
+ARCHIVE = "monitoring_packet_archive"
+PARTITION_PREFIX = f"{ARCHIVE}_y"
+#: PostgreSQL 15 has no identity columns on partitioned tables: a plain sequence.
+archive_id = Sequence(f"{ARCHIVE}_id_seq", metadata=metadata)
+
+packet_archive = Table(
+    ARCHIVE,
+    metadata,
+    Column("id", BigInteger, archive_id, nullable=False, server_default=archive_id.next_value()),
+    Column("received_utc", TIMESTAMP(timezone=True), nullable=False, comment="收到时间"),
+    Column("source", Text, nullable=False, comment="listener, or log:<file name>"),
+    Column("peer", Text, nullable=True, comment="对端地址 / peer host:port"),
+    Column("valid", Boolean, nullable=False),
+    Column("reason_code", Text, nullable=True, comment="why not valid: head, crc, mn ..."),
+    Column("reason", Text, nullable=True),
+    Column("mn", Text, nullable=True),
+    Column("raw", Text, nullable=False, comment="the line as received (non-ASCII escaped)"),
+    Column("raw_bytes", Integer, nullable=False, comment="length received, before any cut"),
+    PrimaryKeyConstraint("received_utc", "id"),
+    postgresql_partition_by="RANGE (received_utc)",
+    comment="原始报文存档 / Raw HJ 212 packets as received (append-only)",
+)
+
+unregistered_values = Table(
+    "monitoring_unregistered_values",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("station_code", Text, nullable=False),
+    Column("time", TIMESTAMP(timezone=True), nullable=False),
+    Column("code", Text, nullable=False, comment="2017 code, or the code as sent"),
+    Column("sent_code", Text, nullable=False),
+    Column("value", Double, nullable=True),
+    Column("unit", Text, nullable=True),
+    Column("flag", Text, nullable=True),
+    Column("mn", Text, nullable=False),
+    UniqueConstraint("station_code", "code", "time"),
+    comment="目录外因子的数值 / Values of factors outside the park's catalogue",
+)
+
+unregistered_codes = Table(
+    "monitoring_unregistered_codes",
+    metadata,
+    Column("mn", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("name_zh", Text, nullable=True, comment="its name in the HJ 212-2017 tables"),
+    Column("listed", Boolean, nullable=False, comment="in the HJ 212-2017 tables"),
+    Column("first_seen_utc", TIMESTAMP(timezone=True), nullable=False),
+    Column("last_seen_utc", TIMESTAMP(timezone=True), nullable=False),
+    Column("values_count", BigInteger, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("mn", "code"),
+    comment="目录外因子报告 / Codes outside the catalogue, once per device and code",
+)
+
+Index("ix_monitoring_packet_archive_mn", packet_archive.c.mn)
+
+notifications = Table(
+    "monitoring_notifications",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("alert_id", BigInteger, nullable=False),
+    Column("change", Text, nullable=False),
+    Column("channel", Text, nullable=False, comment="email or webhook"),
+    Column("targets", Text, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("tried_utc", TIMESTAMP(timezone=True), nullable=False),
+    Index("ix_monitoring_notifications_alert_id", "alert_id"),
+    comment="告警通知记录 / Each attempt to tell someone of an alert",
+)

@@ -1,0 +1,108 @@
+"""The live monitoring service: the listener with judging, events, notifications and the
+disconnection sweep wired together (what ``onemap hj212 listen`` runs).
+
+Per batch, inside its transaction: store (archive, values), judge (alerts), NOTIFY (events).
+After the commit: hand the alert changes to the notifier, whose own thread delivers them, so
+a slow or failing channel never holds up storage. Every ``sweep_every_s`` the stations silent
+past their threshold get their disconnection alerts, the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import zoneinfo
+from collections.abc import Callable
+
+import pandas as pd
+import sqlalchemy as sa
+
+from accounts.audit import set_actor
+from etl.hj212.store import DEFAULT_KINDS, HJ212_ACTOR
+from monitoring.alerts import AlertChange
+from monitoring.disconnection import sweep
+from monitoring.events import notify
+from monitoring.intake import IntakeResult
+from monitoring.judging import JudgingContext, judge_batch
+from monitoring.listener import MonitoringListener
+
+log = logging.getLogger("onemap.monitoring")
+#: Receives the alert changes of each committed batch or sweep (must not block).
+ChangeSink = Callable[[list[AlertChange]], None]
+NO_VALUES = pd.DataFrame(columns=["station_code", "time", "parameter", "value", "unit", "flag"])
+
+
+class LiveMonitoring:
+    """The listener of :mod:`monitoring.listener` judging, announcing and notifying."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        zone: zoneinfo.ZoneInfo,
+        kinds: frozenset[str] = DEFAULT_KINDS,
+        sinks: list[ChangeSink] | None = None,
+        sweep_every_s: float = 60.0,
+        batch_wait_s: float = 0.05,
+    ) -> None:
+        self.engine = engine
+        self.context = JudgingContext(engine)
+        self.sinks = list(sinks or [])
+        self.sweep_every_s = sweep_every_s
+        self.listener = MonitoringListener(
+            engine,
+            zone=zone,
+            kinds=kinds,
+            batch_wait_s=batch_wait_s,
+            in_transaction=[self._judge],
+            after_commit=[self._hand_on],
+        )
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def _judge(self, connection: sa.Connection, result: IntakeResult) -> None:
+        result.alert_changes = judge_batch(connection, self.context, result.observations)
+        notify(connection, result.alert_changes, result.observations)
+
+    def _hand_on(self, result: IntakeResult) -> None:
+        self._deliver(result.alert_changes)
+
+    def _deliver(self, changes: list[AlertChange]) -> None:
+        if not changes:
+            return
+        for sink in self.sinks:
+            try:
+                sink(changes)
+            except Exception:  # a sink's fault never undoes what is stored
+                log.exception("告警下发失败 / alert sink failed")
+
+    def sweep_once(self, now_utc: dt.datetime | None = None) -> list[AlertChange]:
+        """Open the disconnection alerts due at ``now_utc`` (default now), announce them."""
+        with self.engine.begin() as connection:
+            set_actor(connection, HJ212_ACTOR)
+            changes = sweep(connection, now_utc or dt.datetime.now(dt.UTC))
+            notify(connection, changes, NO_VALUES)
+        self._deliver(changes)
+        return changes
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
+        """Start the listener and the periodic sweep; the bound (host, port)."""
+        bound = await self.listener.start(host, port)
+        self._sweeper = asyncio.create_task(self._sweep_forever())
+        return bound
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.sweep_once)
+            except sa.exc.OperationalError as exc:
+                log.warning("断线检查失败 / disconnection sweep failed: %s", exc)
+            await asyncio.sleep(self.sweep_every_s)
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        await self.listener.stop()
