@@ -19,7 +19,7 @@ from geoapi import auth
 from geoapi.editing import is_create
 from layers import BY_ID
 
-C, OPEN, S, H = Rule.COLLECTION, Rule.OPEN, Rule.SIGNED_IN, Rule.HISTORY
+C, OPEN, S, H, K = Rule.COLLECTION, Rule.OPEN, Rule.SIGNED_IN, Rule.HISTORY, Rule.CASE
 
 #: The rule of every endpoint (Flask endpoint name → rule).
 ROUTES: dict[str, Rule] = {
@@ -59,6 +59,13 @@ ROUTES: dict[str, Rule] = {
     "pygeoapi.get_collection_tiles_metadata": C,
     "pygeoapi.get_collection_tiles_data": C,
     "feature_history": H,
+    # cases (geoapi.cases): the collection must exist for the user; who may make which
+    # transition is accounts.policy.may_act's answer per case
+    "case_create": K,
+    "case_transitions": K,
+    # anonymous complaints and their progress by receipt code (rate-limited, nothing private)
+    "complaint_file": OPEN,
+    "complaint_status": OPEN,
     # OGC API: processes (analyses read public data only) and jobs (none are stored)
     "pygeoapi.get_processes": OPEN,
     "pygeoapi.execute_process_jobs": OPEN,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from layers import (
     cameras,
+    clues,
     emergency_plans,
     emergency_supplies,
     emergency_teams,
@@ -56,6 +57,7 @@ REGISTRY: tuple[Layer, ...] = (
     risk_control_points.LAYER,
     facilities.LAYER,
     cameras.LAYER,
+    clues.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

@@ -71,6 +71,7 @@ def schema_drift(url: str) -> list[object]:
     from sqlalchemy import create_engine
 
     from accounts.schema import metadata as accounts_metadata
+    from cases.schema import metadata as cases_metadata
     from layers.schema import metadata
 
     def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
@@ -84,7 +85,7 @@ def schema_drift(url: str) -> list[object]:
             context = MigrationContext.configure(
                 conn, opts={"include_object": include, "compare_type": True}
             )
-            return list(compare_metadata(context, [metadata, accounts_metadata]))
+            return list(compare_metadata(context, [metadata, accounts_metadata, cases_metadata]))
     finally:
         engine.dispose()
 

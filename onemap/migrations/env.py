@@ -8,6 +8,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
 from accounts.schema import metadata as accounts_metadata
+from cases.schema import metadata as cases_metadata
 from layers.schema import metadata
 
 # Tables PostGIS and its companions own; they are not part of the park model.
@@ -26,7 +27,7 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=[metadata, accounts_metadata],
+            target_metadata=[metadata, accounts_metadata, cases_metadata],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,
             render_item=alembic_helpers.render_item,

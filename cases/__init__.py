@@ -1,0 +1,16 @@
+"""Cases: clues (and later inspections, rectifications, weather responses), declared once.
+
+Each case type (``cases.spec.CaseType``) is a layer of the registry (``Layer.case``) with
+states and transitions; ``cases.store`` creates cases and makes transitions, recording each in
+``case_transitions``; who may make which is ``accounts.policy.may_act``'s answer; ``geoapi``
+exposes them (``geoapi.cases``).
+"""
+
+from __future__ import annotations
+
+from cases.clues import CLUES
+from cases.spec import CaseType
+
+#: Every case type, by its layer id.
+CASE_TYPES: tuple[CaseType, ...] = (CLUES,)
+BY_ID: dict[str, CaseType] = {case_type.id: case_type for case_type in CASE_TYPES}

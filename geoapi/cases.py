@@ -1,0 +1,195 @@
+"""The case routes: registering cases, their transitions and their history.
+
+A case type is a collection like any layer (``/ogcapi/collections/clues/items`` lists and reads
+clues as the policy lets the user see them); these routes add what a collection cannot say:
+
+* ``POST /ogcapi/collections/{id}/cases``: register a case (JSON: ``properties``, optional
+  ``geometry`` as a GeoJSON Point, ``comment``) → 201 with the case;
+* ``POST /ogcapi/collections/{id}/items/{fid}/transitions``: make a transition (JSON:
+  ``transition``, ``comment``, ``properties`` it sets) → 200 with the case; 409 when the state
+  does not allow it, 403 when the user may not make it, each naming the allowed ones;
+* ``GET`` of the same path: the case, its history and the transitions the user may make now;
+* ``POST /ogcapi/complaints``: an anonymous complaint (``properties.description``, a
+  ``geometry``), rate-limited per address → 201 with its receipt code;
+* ``GET /ogcapi/complaints/{receipt}``: that complaint's state and steps, nothing private.
+
+The guard lets a request in by ``Rule.CASE``; which transition a user may make is
+``accounts.policy.may_act``'s answer, asked by ``cases.store``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+
+import cases
+from cases.complaints import complaint_status, file_complaint
+from cases.errors import (
+    BadCaseInput,
+    CaseError,
+    CaseNotFound,
+    TooManyComplaints,
+    TransitionForbidden,
+    TransitionNotAllowed,
+)
+from cases.spec import CaseType
+from cases.store import create_case, make_transition, read_case
+from geoapi.auth import current_principal
+from geoapi.errors import (
+    Conflict,
+    Forbidden,
+    GeoApiError,
+    InvalidParameterValue,
+    NotFound,
+    TooManyRequests,
+    error_response,
+)
+
+#: The one mapping from case error to API error (and so to HTTP status, geoapi.errors.STATUS).
+API_ERRORS: tuple[tuple[type[CaseError], type[GeoApiError]], ...] = (
+    (CaseNotFound, NotFound),
+    (TransitionNotAllowed, Conflict),
+    (TransitionForbidden, Forbidden),
+    (TooManyComplaints, TooManyRequests),
+    (BadCaseInput, InvalidParameterValue),
+)
+
+
+def api_error(exc: CaseError) -> GeoApiError:
+    """The API error of a case error."""
+    for cls, api in API_ERRORS:
+        if isinstance(exc, cls):
+            return api(exc.message)
+    return GeoApiError(exc.message)
+
+
+def respond(action: Callable[[], Response]) -> Response:
+    """Run a case view; case and API errors become their OGC exception documents."""
+    try:
+        return action()
+    except CaseError as exc:
+        response = error_response(api_error(exc))
+        if isinstance(exc, TooManyComplaints):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+    except GeoApiError as exc:
+        return error_response(exc)
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    """A JSON answer that no shared cache keeps (cases are personal)."""
+    text = json.dumps(body, ensure_ascii=False, default=str)
+    response = Response(text, status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; :class:`BadCaseInput` when there is none."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadCaseInput("请求体应为JSON对象 / the body must be a JSON object")
+    return body
+
+
+def case_type_of(collection_id: str) -> CaseType:
+    """The case type served as ``collection_id``; 404 when the collection holds no cases."""
+    case_type = cases.BY_ID.get(collection_id)
+    if case_type is None:
+        raise CaseNotFound(f"不是案件类型 / {collection_id} holds no cases")
+    return case_type
+
+
+def _properties(body: dict[str, Any]) -> dict[str, Any]:
+    properties = body.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise BadCaseInput("properties 应为对象 / properties must be a JSON object")
+    return properties
+
+
+def install(app: Flask) -> None:
+    """Add the case routes to ``app`` (guarded by ``Rule.CASE`` in geoapi.guard.ROUTES)."""
+    mount = app.config["ONEMAP_MOUNT"]
+
+    def engine() -> Any:
+        return current_app.config["ONEMAP_ENGINE"]
+
+    def create(collection_id: str) -> Response:
+        def run() -> Response:
+            case_type = case_type_of(collection_id)
+            body = json_body()
+            principal = current_principal()
+            case_id = create_case(
+                engine(),
+                case_type,
+                principal,
+                _properties(body),
+                body.get("geometry"),
+                comment=body.get("comment"),
+            )
+            response = json_response(read_case(engine(), case_type, principal, case_id), 201)
+            response.headers["Location"] = (
+                f"{app.config['ONEMAP_PUBLIC_URL']}/collections/{case_type.id}/items/{case_id}"
+            )
+            return response
+
+        return respond(run)
+
+    def transitions(collection_id: str, item_id: int) -> Response:
+        def run() -> Response:
+            case_type = case_type_of(collection_id)
+            principal = current_principal()
+            if request.method == "POST":
+                body = json_body()
+                name = body.get("transition")
+                if not isinstance(name, str) or not name:
+                    raise BadCaseInput("缺少办理环节 / give the transition to make")
+                comment = body.get("comment")
+                if comment is not None and not isinstance(comment, str):
+                    raise BadCaseInput("意见应为文本 / comment must be text")
+                make_transition(
+                    engine(), case_type, principal, item_id, name, comment, _properties(body)
+                )
+            return json_response(read_case(engine(), case_type, principal, item_id))
+
+        return respond(run)
+
+    def complain() -> Response:
+        def run() -> Response:
+            body = json_body()
+            address = request.remote_addr or "unknown"
+            _, receipt = file_complaint(engine(), address, _properties(body), body.get("geometry"))
+            status = complaint_status(engine(), receipt)
+            response = json_response(status, 201)
+            response.headers["Location"] = f"{app.config['ONEMAP_PUBLIC_URL']}/complaints/{receipt}"
+            return response
+
+        return respond(run)
+
+    def complaint(receipt: str) -> Response:
+        return respond(lambda: json_response(complaint_status(engine(), receipt)))
+
+    app.add_url_rule(
+        mount + "/complaints", endpoint="complaint_file", view_func=complain, methods=["POST"]
+    )
+    app.add_url_rule(
+        mount + "/complaints/<receipt>",
+        endpoint="complaint_status",
+        view_func=complaint,
+        methods=["GET"],
+    )
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/cases",
+        endpoint="case_create",
+        view_func=create,
+        methods=["POST"],
+    )
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/items/<int:item_id>/transitions",
+        endpoint="case_transitions",
+        view_func=transitions,
+        methods=["GET", "POST"],
+    )
