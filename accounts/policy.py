@@ -47,12 +47,14 @@ class ReadView:
     table itself, or a subquery that leaves out other enterprises' rows or masks their private
     fields, so that filters, sorting and counts never see what the user may not.
     ``personal`` says that the answer depends on who asks (Vary, Cache-Control: private).
+    ``owners`` are the enterprises the rows are limited to (None: every row).
     """
 
     layer: Layer
     fields: tuple[Field, ...]
     relation: str
     personal: bool
+    owners: tuple[str, ...] | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -105,7 +107,8 @@ def read_view(principal: Principal, layer: Layer) -> ReadView | None:
             if layer.geometry is not None:
                 columns.append('"geom"')
             relation = f"(SELECT {', '.join(columns)} FROM {_table(layer)})"
-        return ReadView(layer, layer.fields, relation, personal=True)
+            return ReadView(layer, layer.fields, relation, personal=True)
+        return ReadView(layer, layer.fields, relation, personal=True, owners=principal.enterprises)
     if layer.access is Access.PUBLIC:
         return ReadView(
             layer, public_fields(layer), _table(layer), personal=not principal.anonymous

@@ -1,4 +1,4 @@
-"""Cases: clues (and later inspections, rectifications, weather responses), declared once.
+"""Cases: clues, inspections and rectifications (weather responses later), declared once.
 
 Each case type (``cases.spec.CaseType``) is a layer of the registry (``Layer.case``) with
 states and transitions; ``cases.store`` creates cases and makes transitions, recording each in
@@ -9,8 +9,9 @@ exposes them (``geoapi.cases``).
 from __future__ import annotations
 
 from cases.clues import CLUES
+from cases.inspections import INSPECTIONS, RECTIFICATIONS
 from cases.spec import CaseType
 
 #: Every case type, by its layer id.
-CASE_TYPES: tuple[CaseType, ...] = (CLUES,)
+CASE_TYPES: tuple[CaseType, ...] = (CLUES, INSPECTIONS, RECTIFICATIONS)
 BY_ID: dict[str, CaseType] = {case_type.id: case_type for case_type in CASE_TYPES}

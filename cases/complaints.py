@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from accounts.principal import ANONYMOUS
 from cases.clues import CLUES
 from cases.errors import BadCaseInput, CaseNotFound, TooManyComplaints
-from cases.store import case_history, create_case
+from cases.history import case_history
+from cases.store import create_case
 
 WINDOW_S = 3600
 PER_WINDOW = 5

@@ -20,8 +20,8 @@ class Transition:
     """One step a case may take.
 
     ``sets`` are the case fields the transition's body may carry (``required`` of them must
-    be given, or be set already); ``comment_required`` asks for a comment (an answer says what
-    was done).
+    be given, or be set already; ``renewed`` ones must be given anew, as a reopened case's new
+    deadline); ``comment_required`` asks for a comment (an answer says what was done).
     """
 
     name: str
@@ -32,6 +32,7 @@ class Transition:
     party: Party
     sets: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
+    renewed: tuple[str, ...] = ()
     comment_required: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -45,6 +46,7 @@ class Transition:
             "party": str(self.party),
             "sets": list(self.sets),
             "required": list(self.required),
+            "renewed": list(self.renewed),
             "comment_required": self.comment_required,
         }
 

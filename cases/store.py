@@ -26,7 +26,8 @@ from cases.values import check_deadline, checked_values, local_zone, point_wkt
 REGISTER = ("register", "登记", "Register")
 
 
-def _actor(principal: Principal) -> str:
+def actor_of(principal: Principal) -> str:
+    """How the audit trail and the history name ``principal``."""
     return "public" if principal.anonymous else f"user:{principal.login}"
 
 
@@ -135,66 +136,98 @@ def create_case(
     ``cases.complaints``, which passes ``receipt_sha256``. An exceedance (``exceedance_id``)
     gives a clue its place, time, description and trace; an enterprise its industry and place.
     """
+    if receipt_sha256 is None:
+        check_may_register(case_type, principal)
     layer = case_type.layer
-    if receipt_sha256 is None and not policy.may_act(principal, layer, Party.OFFICE, None):
-        raise TransitionForbidden(
-            f"无权登记 / {principal.login or 'anonymous'} may not register {layer.id}"
-        )
     values = checked_values(layer, properties, case_type.creatable, f"new {layer.id}")
     location = point_wkt(geometry)
     with engine.begin() as connection:
-        audit.set_actor(connection, _actor(principal))
-        now = _now(connection)
-        derived: dict[str, Any] = {}
-        if values.get("exceedance_id") is not None:
-            derived = _from_exceedance(connection, values["exceedance_id"])
-        if values.get("credit_code"):
-            enterprise = _enterprise(connection, values["credit_code"])
-            derived.setdefault("industry", enterprise["industry_name"])
-            derived.setdefault("geom", enterprise["geom"])
-        row = {k: v for k, v in derived.items() if k != "geom"} | {
-            k: v for k, v in values.items() if v is not None
-        }
-        geom = location or derived.get("geom")
-        if geom is None:
-            raise BadCaseInput(
-                "缺少位置 / a location is required: click the map, or name the enterprise"
-            )
-        for f in layer.fields:
-            if f.required and not f.derived and row.get(f.name) in (None, ""):
-                raise BadCaseInput(f"缺少必填项 / {f.zh} / {f.name} is required")
-        if case_type.deadline_field:
-            check_deadline(row.get(case_type.deadline_field), now)
-        row |= {
-            "case_no": case_number(case_type, now),
-            "state": case_type.initial,
-            "registered_at": now,
-            "updated_at": now,
-        }
-        if receipt_sha256 is not None:
-            row["receipt_sha256"] = receipt_sha256
-        names = ", ".join(f'"{c}"' for c in row)
-        binds = ", ".join(f":{c}" for c in row)
-        case_id = int(
-            connection.execute(
-                sa.text(
-                    f'INSERT INTO "{layer.id}" ({names}, geom) '
-                    f"VALUES ({binds}, ST_GeomFromEWKT(:geom_ewkt)) RETURNING id"
-                ),
-                row | {"geom_ewkt": geom},
-            ).scalar_one()
-        )
-        shown = {k: v for k, v in row.items() if k not in ("receipt_sha256",)}
-        _record(
+        audit.set_actor(connection, actor_of(principal))
+        return insert_case(
             connection,
             case_type,
-            case_id,
-            REGISTER[0],
-            (None, case_type.initial),
-            _actor(principal),
-            comment,
-            shown,
+            principal,
+            values,
+            location,
+            receipt_sha256=receipt_sha256,
+            comment=comment,
         )
+
+
+def check_may_register(case_type: CaseType, principal: Principal) -> None:
+    """:class:`TransitionForbidden` unless ``principal`` may register cases of this type."""
+    if not policy.may_act(principal, case_type.layer, Party.OFFICE, None):
+        raise TransitionForbidden(
+            f"无权登记 / {principal.login or 'anonymous'} may not register {case_type.id}"
+        )
+
+
+def insert_case(
+    connection: sa.Connection,
+    case_type: CaseType,
+    principal: Principal,
+    values: Mapping[str, Any],
+    location: str | None,
+    *,
+    receipt_sha256: str | None = None,
+    comment: str | None = None,
+) -> int:
+    """Insert a case from checked ``values`` with its first history entry, in the caller's
+    transaction (whose actor is set); its feature id."""
+    layer = case_type.layer
+    names_of_layer = set(layer.field_names)
+    now = _now(connection)
+    derived: dict[str, Any] = {}
+    if values.get("exceedance_id") is not None:
+        derived = _from_exceedance(connection, values["exceedance_id"])
+    if values.get("credit_code"):
+        enterprise = _enterprise(connection, values["credit_code"])
+        if "industry" in names_of_layer:
+            derived.setdefault("industry", enterprise["industry_name"])
+        derived.setdefault("geom", enterprise["geom"])
+    row = {k: v for k, v in derived.items() if k != "geom"} | {
+        k: v for k, v in values.items() if v is not None
+    }
+    geom = location or derived.get("geom")
+    if geom is None:
+        raise BadCaseInput(
+            "缺少位置 / a location is required: click the map, or name the enterprise"
+        )
+    for f in layer.fields:
+        if f.required and not f.derived and row.get(f.name) in (None, ""):
+            raise BadCaseInput(f"缺少必填项 / {f.zh} / {f.name} is required")
+    if case_type.deadline_field:
+        check_deadline(row.get(case_type.deadline_field), now)
+    row |= {
+        "case_no": case_number(case_type, now),
+        "state": case_type.initial,
+        "registered_at": now,
+        "updated_at": now,
+    }
+    if receipt_sha256 is not None:
+        row["receipt_sha256"] = receipt_sha256
+    names = ", ".join(f'"{c}"' for c in row)
+    binds = ", ".join(f":{c}" for c in row)
+    case_id = int(
+        connection.execute(
+            sa.text(
+                f'INSERT INTO "{layer.id}" ({names}, geom) '
+                f"VALUES ({binds}, ST_GeomFromEWKT(:geom_ewkt)) RETURNING id"
+            ),
+            row | {"geom_ewkt": geom},
+        ).scalar_one()
+    )
+    shown = {k: v for k, v in row.items() if k != "receipt_sha256"}
+    _record(
+        connection,
+        case_type,
+        case_id,
+        REGISTER[0],
+        (None, case_type.initial),
+        actor_of(principal),
+        comment,
+        shown,
+    )
     return case_id
 
 
@@ -259,7 +292,7 @@ def make_transition(
         raise BadCaseInput(f"未知办理环节 / {layer.id} have no transition {name!r}; known: {known}")
     comment = (comment or "").strip() or None
     with engine.begin() as connection:
-        audit.set_actor(connection, _actor(principal))
+        audit.set_actor(connection, actor_of(principal))
         row = _locked_row(connection, case_type, principal, case_id)
         owner = row.get(layer.owner_field) if layer.owner_field else None
         state = row["state"]
@@ -277,6 +310,9 @@ def make_transition(
         for required in transition.required:
             if changes.get(required) is None and row.get(required) is None:
                 raise BadCaseInput(f"缺少必填项 / {name} needs {required}")
+        for renewed in transition.renewed:
+            if changes.get(renewed) is None:
+                raise BadCaseInput(f"请重新设定 / {name} needs a new {renewed}")
         if transition.comment_required and not comment:
             raise BadCaseInput(f"请填写意见 / {name} needs a comment saying what was done")
         now = _now(connection)
@@ -296,77 +332,8 @@ def make_transition(
             case_id,
             name,
             (state, transition.target),
-            _actor(principal),
+            actor_of(principal),
             comment,
             changes,
         )
     return transition.target
-
-
-def case_history(
-    connection: sa.Connection, case_type: CaseType, case_id: int, *, private: bool = True
-) -> list[dict[str, Any]]:
-    """The case's transitions, oldest first; without ``private`` only what and when (no actor,
-    comment or values: what a complainant sees by their receipt code)."""
-    rows = connection.execute(
-        sa.text(
-            "SELECT transition, from_state, to_state, actor, at, comment, changes "
-            "FROM case_transitions WHERE case_type = :t AND case_id = :c ORDER BY id"
-        ),
-        {"t": case_type.id, "c": case_id},
-    ).mappings()
-    out = []
-    for row in rows:
-        transition = case_type.transition(row["transition"])
-        zh, en = (transition.zh, transition.en) if transition else REGISTER[1:]
-        entry: dict[str, Any] = {
-            "transition": row["transition"],
-            "zh": zh,
-            "en": en,
-            "from": row["from_state"],
-            "to": row["to_state"],
-            "time": row["at"].isoformat(),
-        }
-        if private:
-            entry |= {
-                "actor": row["actor"],
-                "comment": row["comment"],
-                "changes": row["changes"],
-            }
-        out.append(entry)
-    return out
-
-
-def read_case(
-    engine: sa.Engine, case_type: CaseType, principal: Principal, case_id: int
-) -> dict[str, Any]:
-    """The case as ``principal`` sees it, its history and the transitions they may make now."""
-    view = policy.read_view(principal, case_type.layer)
-    if view is None:
-        raise CaseNotFound(f"无此案件 / no {case_type.id} {case_id}")
-    columns = ", ".join(f'v."{name}"' for name in view.field_names)
-    with engine.connect() as connection:
-        row = (
-            connection.execute(
-                sa.text(f"SELECT v.id, {columns} FROM {view.relation} v WHERE v.id = :i"),
-                {"i": case_id},
-            )
-            .mappings()
-            .one_or_none()
-        )
-        if row is None:
-            raise CaseNotFound(f"无此案件 / no {case_type.id} {case_id}")
-        history = case_history(connection, case_type, case_id)
-    properties = {
-        k: (v.isoformat() if isinstance(v, dt.datetime) else v)
-        for k, v in row.items()
-        if k not in ("id", "receipt_sha256")
-    }
-    return {
-        "id": row["id"],
-        "case_type": case_type.id,
-        "properties": properties,
-        "state_title": case_type.state_title(row["state"]),
-        "transitions": [t.as_json() for t in allowed_transitions(case_type, principal, dict(row))],
-        "history": history,
-    }

@@ -9,6 +9,8 @@ clues as the policy lets the user see them); these routes add what a collection 
   ``transition``, ``comment``, ``properties`` it sets) → 200 with the case; 409 when the state
   does not allow it, 403 when the user may not make it, each naming the allowed ones;
 * ``GET`` of the same path: the case, its history and the transitions the user may make now;
+* ``GET /ogcapi/collections/inspections/schedule?as_of=&class=``: who is due and overdue;
+* ``GET /ogcapi/g1-codes``: the problem codes of Guangxi Table G.1;
 * ``POST /ogcapi/complaints``: an anonymous complaint (``properties.description``, a
   ``geometry``), rate-limited per address → 201 with its receipt code;
 * ``GET /ogcapi/complaints/{receipt}``: that complaint's state and steps, nothing private.
@@ -19,6 +21,7 @@ The guard lets a request in by ``Rule.CASE``; which transition a user may make i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -35,8 +38,14 @@ from cases.errors import (
     TransitionForbidden,
     TransitionNotAllowed,
 )
+from cases.g1 import codes
+from cases.history import read_case
+from cases.inspections import INSPECTIONS
+from cases.registering import register
+from cases.schedule import PERIOD_MONTHS, schedule
 from cases.spec import CaseType
-from cases.store import create_case, make_transition, read_case
+from cases.store import make_transition
+from cases.values import local_zone
 from geoapi.auth import current_principal
 from geoapi.errors import (
     Conflict,
@@ -103,6 +112,15 @@ def case_type_of(collection_id: str) -> CaseType:
     return case_type
 
 
+def _as_of(text: str | None) -> dt.date:
+    if not text:
+        return dt.datetime.now(local_zone()).date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadCaseInput(f"日期格式错误 / as_of {text!r}: use YYYY-MM-DD") from None
+
+
 def _properties(body: dict[str, Any]) -> dict[str, Any]:
     properties = body.get("properties") or {}
     if not isinstance(properties, dict):
@@ -120,23 +138,37 @@ def install(app: Flask) -> None:
     def create(collection_id: str) -> Response:
         def run() -> Response:
             case_type = case_type_of(collection_id)
-            body = json_body()
             principal = current_principal()
-            case_id = create_case(
-                engine(),
-                case_type,
-                principal,
-                _properties(body),
-                body.get("geometry"),
-                comment=body.get("comment"),
-            )
-            response = json_response(read_case(engine(), case_type, principal, case_id), 201)
+            case_id, opened = register(engine(), case_type, principal, json_body())
+            body = read_case(engine(), case_type, principal, case_id) | opened
+            response = json_response(body, 201)
             response.headers["Location"] = (
                 f"{app.config['ONEMAP_PUBLIC_URL']}/collections/{case_type.id}/items/{case_id}"
             )
             return response
 
         return respond(run)
+
+    def inspection_schedule(collection_id: str) -> Response:
+        def run() -> Response:
+            if collection_id != INSPECTIONS.id:
+                raise CaseNotFound(f"没有检查计划 / {collection_id} has no schedule")
+            as_of = _as_of(request.args.get("as_of"))
+            wanted = tuple(c.strip().upper() for c in request.args.get("class", "").split(","))
+            classes = tuple(c for c in wanted if c)
+            unknown = sorted(set(classes) - set(PERIOD_MONTHS))
+            if unknown:
+                raise BadCaseInput(f"未知类别 / class {', '.join(unknown)}: use A, B or C")
+            rows = schedule(engine(), current_principal(), as_of, classes)
+            counts = {s: sum(r["state"] == s for r in rows) for s in ("overdue", "due", "done")}
+            return json_response(
+                {"as_of": as_of.isoformat(), "counts": counts, "enterprises": rows}
+            )
+
+        return respond(run)
+
+    def g1_codes() -> Response:
+        return json_response({"codes": [c.as_json() for c in codes().values()]})
 
     def transitions(collection_id: str, item_id: int) -> Response:
         def run() -> Response:
@@ -172,6 +204,13 @@ def install(app: Flask) -> None:
     def complaint(receipt: str) -> Response:
         return respond(lambda: json_response(complaint_status(engine(), receipt)))
 
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/schedule",
+        endpoint="inspection_schedule",
+        view_func=inspection_schedule,
+        methods=["GET"],
+    )
+    app.add_url_rule(mount + "/g1-codes", endpoint="g1_codes", view_func=g1_codes)
     app.add_url_rule(
         mount + "/complaints", endpoint="complaint_file", view_func=complain, methods=["POST"]
     )

@@ -66,6 +66,9 @@ ROUTES: dict[str, Rule] = {
     # anonymous complaints and their progress by receipt code (rate-limited, nothing private)
     "complaint_file": OPEN,
     "complaint_status": OPEN,
+    # the inspection schedule (rows per the policy's view of inspections), the G.1 codes
+    "inspection_schedule": C,
+    "g1_codes": OPEN,
     # OGC API: processes (analyses read public data only) and jobs (none are stored)
     "pygeoapi.get_processes": OPEN,
     "pygeoapi.execute_process_jobs": OPEN,

@@ -17,11 +17,13 @@ from layers import (
     facilities,
     hazard_sources,
     hazardous_chemicals,
+    inspections,
     observations,
     outfalls,
     parameter_dictionary,
     park,
     receptors,
+    rectifications,
     risk_control_points,
     rivers,
     sewer_nodes,
@@ -58,6 +60,8 @@ REGISTRY: tuple[Layer, ...] = (
     facilities.LAYER,
     cameras.LAYER,
     clues.LAYER,
+    inspections.LAYER,
+    rectifications.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

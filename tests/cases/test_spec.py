@@ -24,7 +24,7 @@ def test_transitions_name_real_states_and_fields(case_type: CaseType) -> None:
     for t in case_type.transitions:
         assert set(t.sources) <= set(case_type.states), t.name
         assert t.target in case_type.states, t.name
-        assert set(t.required) <= set(t.sets) <= fields, t.name
+        assert set(t.required) | set(t.renewed) <= set(t.sets) <= fields, t.name
         assert t.zh and t.en
     assert set(case_type.creatable) <= fields
     if case_type.deadline_field:

@@ -51,6 +51,7 @@ KINDS = {
         "readyz",
         "complaint_file",
         "complaint_status",
+        "g1_codes",
     },
     "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
     "collection": {
@@ -65,6 +66,7 @@ KINDS = {
         "pygeoapi.get_collection_tiles_metadata",
         "pygeoapi.get_collection_tiles_data",
         "collection_style",
+        "inspection_schedule",
     },
     "history": {"feature_history"},
     "case": {"case_create", "case_transitions"},

@@ -95,6 +95,8 @@ FIXED_FIELDS = {
         "state",
         "exceedance_id",
     ),
+    "inspections": ("credit_code", "inspection_class", "inspected_at", "findings", "state"),
+    "rectifications": ("credit_code", "g1_code", "problem", "suggestion", "deadline", "state"),
 }
 
 FIXED_ENUMS = {

@@ -1,10 +1,11 @@
-"""Problem clues, the first case layer, and the history of every case transition (append-only)
-with the anonymous complaints' rate-limit log (generated from the registry and cases.schema,
-reviewed; the audit and append-only triggers added by hand).
+"""Cases: problem clues, inspections and rectifications (the case layers), the history of
+every case transition (append-only) and the anonymous complaints' rate-limit log (generated
+from the registry and cases.schema, reviewed; the table comments of the case layers, their
+audit triggers and the history's append-only triggers added by hand).
 
 Revision ID: 0009
 Revises: 0007
-Create Date: 2026-12-03 14:03:42.078102
+Create Date: 2026-12-03 14:28:29.740054
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from sqlalchemy.dialects import postgresql
 
 from accounts import audit
 from layers import BY_ID
+
+#: The case layers, each given its audit triggers.
+CASE_LAYERS = ("clues", "inspections", "rectifications")
 
 revision = '0009'
 down_revision = '0007'
@@ -58,6 +62,55 @@ def upgrade() -> None:
     op.create_index(op.f('ix_clues_credit_code'), 'clues', ['credit_code'], unique=False, postgresql_using='btree', postgresql_with={})
     op.create_index(op.f('ix_clues_receipt_sha256'), 'clues', ['receipt_sha256'], unique=False, postgresql_using='btree', postgresql_with={})
     op.create_index(op.f('ix_clues_state'), 'clues', ['state'], unique=False, postgresql_using='btree', postgresql_with={})
+    op.create_geospatial_table('inspections',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('case_no', sa.Text(), nullable=False, comment='检查编号 / Inspection number'),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='被检查企业 / Enterprise (credit code)'),
+    sa.Column('inspection_class', sa.Text(), nullable=True, comment='监管类别 / Inspection class'),
+    sa.Column('inspected_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='检查时间 / Inspected'),
+    sa.Column('inspector', sa.Text(), nullable=True, comment='检查人员 / Inspector'),
+    sa.Column('checklist', sa.Text(), nullable=True, comment='检查项 / Checklist items (JSON)'),
+    sa.Column('findings', sa.ARRAY(sa.Text()), nullable=True, comment='问题编码 / Findings (G.1 codes)'),
+    sa.Column('finding_count', sa.Integer(), nullable=True, comment='问题数 / Number of findings'),
+    sa.Column('state', sa.Text(), nullable=False, comment='状态 / State'),
+    sa.Column('registered_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='登记时间 / Recorded'),
+    sa.Column('updated_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='最后办理 / Last transition'),
+    sa.Column('geom', Geometry(geometry_type='POINT', srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry', nullable=False), nullable=False),
+    sa.CheckConstraint('"finding_count" >= 0', name=op.f('ck_inspections_finding_count_min')),
+    sa.CheckConstraint('"inspection_class" IN (\'A\', \'B\', \'C\')', name=op.f('ck_inspections_inspection_class_enum')),
+    sa.CheckConstraint('"state" IN (\'recorded\', \'closed\')', name=op.f('ck_inspections_state_enum')),
+    sa.CheckConstraint('ST_IsValid(geom)', name=op.f('ck_inspections_geom_valid')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_inspections_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspections')),
+    sa.UniqueConstraint('case_no', name=op.f('uq_inspections_case_no'))
+    )
+    op.create_table_comment('inspections', '企业检查 / Inspections')
+    op.create_geospatial_index('idx_inspections_geom', 'inspections', ['geom'], unique=False, postgresql_using='gist', postgresql_ops={})
+    op.create_index(op.f('ix_inspections_credit_code_inspected_at'), 'inspections', ['credit_code', 'inspected_at'], unique=False, postgresql_using='btree', postgresql_with={})
+    op.create_geospatial_table('rectifications',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('case_no', sa.Text(), nullable=False, comment='整改编号 / Rectification number'),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='整改企业 / Enterprise (credit code)'),
+    sa.Column('inspection_id', sa.Integer(), nullable=True, comment='来源检查 / Inspection (feature id)'),
+    sa.Column('g1_code', sa.Text(), nullable=False, comment='问题编码 / Problem code (Guangxi G.1)'),
+    sa.Column('problem', sa.Text(), nullable=False, comment='存在问题 / Problem found'),
+    sa.Column('suggestion', sa.Text(), nullable=False, comment='整改建议 / Rectification suggestion'),
+    sa.Column('deadline', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='整改期限 / Deadline'),
+    sa.Column('state', sa.Text(), nullable=False, comment='状态 / State'),
+    sa.Column('registered_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='下达时间 / Issued'),
+    sa.Column('updated_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='最后办理 / Last transition'),
+    sa.Column('geom', Geometry(geometry_type='POINT', srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry', nullable=False), nullable=False),
+    sa.CheckConstraint('"g1_code" ~ \'^[1-7][a-j]$\'', name=op.f('ck_rectifications_g1_code_pattern')),
+    sa.CheckConstraint('"state" IN (\'issued\', \'answered\', \'closed\')', name=op.f('ck_rectifications_state_enum')),
+    sa.CheckConstraint('ST_IsValid(geom)', name=op.f('ck_rectifications_geom_valid')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_rectifications_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rectifications')),
+    sa.UniqueConstraint('case_no', name=op.f('uq_rectifications_case_no'))
+    )
+    op.create_table_comment('rectifications', '问题整改 / Rectifications')
+    op.create_geospatial_index('idx_rectifications_geom', 'rectifications', ['geom'], unique=False, postgresql_using='gist', postgresql_ops={})
+    op.create_index(op.f('ix_rectifications_credit_code'), 'rectifications', ['credit_code'], unique=False, postgresql_using='btree', postgresql_with={})
+    op.create_index(op.f('ix_rectifications_inspection_id'), 'rectifications', ['inspection_id'], unique=False, postgresql_using='btree', postgresql_with={})
     op.create_table('case_complaint_attempts',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('address_sha256', sa.Text(), nullable=False, comment='SHA-256 of the client address'),
@@ -82,8 +135,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_case_transitions_case_type_case_id_id'), 'case_transitions', ['case_type', 'case_id', 'id'], unique=False)
     # ### end Alembic commands ###
-    for statement in audit.trigger_statements(BY_ID["clues"]):
-        op.execute(statement)
+    for layer_id in CASE_LAYERS:
+        for statement in audit.trigger_statements(BY_ID[layer_id]):
+            op.execute(statement)
     # the history is the record itself: like audit_log, it refuses UPDATE, DELETE and TRUNCATE
     op.execute(
         "CREATE TRIGGER case_transitions_append_only BEFORE UPDATE OR DELETE ON case_transitions "
@@ -101,6 +155,13 @@ def downgrade() -> None:
     op.drop_table('case_transitions')
     op.drop_index(op.f('ix_case_complaint_attempts_address_sha256_at'), table_name='case_complaint_attempts')
     op.drop_table('case_complaint_attempts')
+    op.drop_index(op.f('ix_rectifications_inspection_id'), table_name='rectifications', postgresql_using='btree', postgresql_with={})
+    op.drop_index(op.f('ix_rectifications_credit_code'), table_name='rectifications', postgresql_using='btree', postgresql_with={})
+    op.drop_geospatial_index('idx_rectifications_geom', table_name='rectifications', postgresql_using='gist', column_name='geom')
+    op.drop_geospatial_table('rectifications')
+    op.drop_index(op.f('ix_inspections_credit_code_inspected_at'), table_name='inspections', postgresql_using='btree', postgresql_with={})
+    op.drop_geospatial_index('idx_inspections_geom', table_name='inspections', postgresql_using='gist', column_name='geom')
+    op.drop_geospatial_table('inspections')
     op.drop_index(op.f('ix_clues_state'), table_name='clues', postgresql_using='btree', postgresql_with={})
     op.drop_index(op.f('ix_clues_receipt_sha256'), table_name='clues', postgresql_using='btree', postgresql_with={})
     op.drop_index(op.f('ix_clues_credit_code'), table_name='clues', postgresql_using='btree', postgresql_with={})
