@@ -158,6 +158,37 @@ def may_act(principal: Principal, layer: Layer, party: Party, owner: str | None)
     return office or own
 
 
+#: The permission target of the documents archive (Guangxi Appendix E, 4.2.4.2: the
+#: one-enterprise-one-file archive is access-controlled): ``read:documents`` / ``write:documents``
+#: (or ``*``), ``:own`` for the files of the user's own enterprises.
+DOCUMENTS = "documents"
+
+
+def _document_grant(principal: Principal, action: str, owner: str | None) -> bool:
+    grants = principal.grants(action, DOCUMENTS)
+    if any(not g.own for g in grants):
+        return True
+    return owner is not None and owner in principal.enterprises and any(g.own for g in grants)
+
+
+def may_read_documents(principal: Principal, owner: str | None) -> bool:
+    """Whether ``principal`` reads the archived files of enterprise ``owner`` (None: the park's
+    own files and those of no enterprise)."""
+    return _document_grant(principal, "read", owner)
+
+
+def may_file_documents(principal: Principal, owner: str | None) -> bool:
+    """Whether ``principal`` adds files to the archive of enterprise ``owner``."""
+    return _document_grant(principal, "write", owner)
+
+
+def document_owners(principal: Principal) -> tuple[str, ...] | None:
+    """The enterprises whose archive ``principal`` reads: None for every one."""
+    if may_read_documents(principal, None):
+        return None
+    return tuple(e for e in principal.enterprises if may_read_documents(principal, e))
+
+
 def may_see_history(principal: Principal, layer: Layer) -> bool:
     """Change histories are for staff and admin (``history:*`` or ``history:LAYER``)."""
     return bool(principal.grants("history", layer.id))

@@ -28,7 +28,7 @@ from accounts.principal import ANONYMOUS
 from cases.clues import CLUES
 from cases.errors import BadCaseInput, CaseNotFound, TooManyComplaints
 from cases.history import case_history
-from cases.store import create_case
+from cases.store import Attachments, create_case
 
 WINDOW_S = 3600
 PER_WINDOW = 5
@@ -36,6 +36,7 @@ PER_WINDOW = 5
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _RECEIPT = re.compile(r"^[2-9A-HJKMNP-Z]{12}$")
 MAX_DESCRIPTION = 2000
+MAX_PHOTOS = 3
 #: What a complaint may say about itself (the rest is set by the office).
 FIELDS = ("clue_type", "occurred_at", "description")
 
@@ -75,12 +76,17 @@ def _check_rate(connection: sa.Connection, address_sha256: str) -> None:
 
 
 def file_complaint(
-    engine: sa.Engine, address: str, properties: Mapping[str, Any], geometry: Any
+    engine: sa.Engine,
+    address: str,
+    properties: Mapping[str, Any],
+    geometry: Any,
+    photos: Attachments = None,
 ) -> tuple[int, str]:
     """Register an anonymous complaint; ``(clue id, receipt code)``.
 
     :class:`TooManyComplaints` when ``address`` has filed :data:`PER_WINDOW` within the window;
-    :class:`BadCaseInput` without a location or a description.
+    :class:`BadCaseInput` without a location or a description; ``photos`` (images only) are
+    attached to the complaint's first history entry.
     """
     address_sha256 = _sha256(address)
     with engine.begin() as connection:
@@ -100,6 +106,8 @@ def file_complaint(
         raise BadCaseInput(
             f"描述过长 / the description is longer than {MAX_DESCRIPTION} characters"
         )
+    if photos is not None and len(photos[1]) > MAX_PHOTOS:
+        raise BadCaseInput(f"照片过多 / at most {MAX_PHOTOS} photos")
     unknown = sorted(set(properties) - set(FIELDS))
     if unknown:
         raise BadCaseInput(
@@ -120,6 +128,7 @@ def file_complaint(
         values,
         geometry,
         receipt_sha256=_sha256(receipt.replace("-", "")),
+        attachments=photos,
     )
     with engine.begin() as connection:
         connection.execute(

@@ -22,8 +22,11 @@ def case_history(
     comment or values: what a complainant sees by their receipt code)."""
     rows = connection.execute(
         sa.text(
-            "SELECT transition, from_state, to_state, actor, at, comment, changes "
-            "FROM case_transitions WHERE case_type = :t AND case_id = :c ORDER BY id"
+            "SELECT h.transition, h.from_state, h.to_state, h.actor, h.at, h.comment, h.changes, "
+            "COALESCE((SELECT jsonb_agg(jsonb_build_object('id', d.id, 'filename', d.filename, "
+            "'media_type', d.media_type, 'size_bytes', d.size_bytes) ORDER BY d.id) "
+            "FROM documents d WHERE d.transition_id = h.id), '[]'::jsonb) AS attachments "
+            "FROM case_transitions h WHERE h.case_type = :t AND h.case_id = :c ORDER BY h.id"
         ),
         {"t": case_type.id, "c": case_id},
     ).mappings()
@@ -44,6 +47,7 @@ def case_history(
                 "actor": row["actor"],
                 "comment": row["comment"],
                 "changes": row["changes"],
+                "attachments": row["attachments"],
             }
         out.append(entry)
     return out

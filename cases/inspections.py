@@ -21,7 +21,7 @@ from accounts.principal import Principal
 from cases.errors import BadCaseInput
 from cases.g1 import problem_code
 from cases.spec import CaseType, Transition
-from cases.store import actor_of, check_may_register, create_case, insert_case
+from cases.store import Attachments, actor_of, check_may_register, create_case, insert_case
 from cases.values import check_value, checked_values
 from layers.inspections import LAYER as INSPECTIONS_LAYER
 from layers.rectifications import LAYER as RECTIFICATIONS_LAYER
@@ -120,7 +120,10 @@ def _finding(n: int, finding: Any, credit_code: str) -> dict[str, Any]:
 
 
 def record_inspection(
-    engine: sa.Engine, principal: Principal, body: Mapping[str, Any]
+    engine: sa.Engine,
+    principal: Principal,
+    body: Mapping[str, Any],
+    attachments: Attachments = None,
 ) -> tuple[int, list[int]]:
     """Record an inspection with its checklist and findings; ``(inspection id, the ids of the
     rectifications its findings opened)``."""
@@ -161,7 +164,13 @@ def record_inspection(
         }
         comment = body.get("comment") if isinstance(body.get("comment"), str) else None
         inspection_id = insert_case(
-            connection, INSPECTIONS, principal, values, None, comment=comment
+            connection,
+            INSPECTIONS,
+            principal,
+            values,
+            None,
+            comment=comment,
+            attachments=attachments,
         )
         opened = [
             insert_case(
@@ -183,6 +192,7 @@ def issue_rectification(
     properties: Mapping[str, Any],
     geometry: Any = None,
     comment: str | None = None,
+    attachments: Attachments = None,
 ) -> int:
     """Issue one rectification outside an inspection (a notice, a clue's outcome): its G.1
     code must be the table's; the problem and suggestion default to the code's."""
@@ -191,4 +201,12 @@ def issue_rectification(
     values["g1_code"] = code.code
     values.setdefault("problem", f"{code.problem_zh} / {code.problem_en}")
     values.setdefault("suggestion", f"{code.suggestion_zh} / {code.suggestion_en}")
-    return create_case(engine, RECTIFICATIONS, principal, values, geometry, comment=comment)
+    return create_case(
+        engine,
+        RECTIFICATIONS,
+        principal,
+        values,
+        geometry,
+        comment=comment,
+        attachments=attachments,
+    )

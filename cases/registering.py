@@ -13,11 +13,15 @@ from accounts.principal import Principal
 from cases.errors import BadCaseInput
 from cases.inspections import INSPECTIONS, RECTIFICATIONS, issue_rectification, record_inspection
 from cases.spec import CaseType
-from cases.store import create_case
+from cases.store import Attachments, create_case
 
 
 def register(
-    engine: sa.Engine, case_type: CaseType, principal: Principal, body: Mapping[str, Any]
+    engine: sa.Engine,
+    case_type: CaseType,
+    principal: Principal,
+    body: Mapping[str, Any],
+    attachments: Attachments = None,
 ) -> tuple[int, dict[str, Any]]:
     """Register the case ``body`` describes; ``(its id, what else it opened)``.
 
@@ -32,11 +36,17 @@ def register(
     if comment is not None and not isinstance(comment, str):
         raise BadCaseInput("意见应为文本 / comment must be text")
     if case_type is INSPECTIONS:
-        inspection_id, opened = record_inspection(engine, principal, body)
+        inspection_id, opened = record_inspection(engine, principal, body, attachments)
         return inspection_id, {"rectifications": opened}
     if case_type is RECTIFICATIONS:
         return issue_rectification(engine, principal, properties, body.get("geometry"), comment), {}
     case_id = create_case(
-        engine, case_type, principal, properties, body.get("geometry"), comment=comment
+        engine,
+        case_type,
+        principal,
+        properties,
+        body.get("geometry"),
+        comment=comment,
+        attachments=attachments,
     )
     return case_id, {}

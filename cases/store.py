@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,11 +19,14 @@ import sqlalchemy as sa
 from accounts import audit, policy
 from accounts.policy import Party
 from accounts.principal import Principal
+from cases import documents
 from cases.errors import BadCaseInput, CaseNotFound, TransitionForbidden, TransitionNotAllowed
 from cases.spec import CaseType, Transition
 from cases.values import check_deadline, checked_values, local_zone, point_wkt
 
 REGISTER = ("register", "登记", "Register")
+#: Files attached to a transition: the store, the uploads, and the types accepted.
+Attachments = tuple[documents.DocumentStore, Sequence[documents.Upload], frozenset[str]] | None
 
 
 def actor_of(principal: Principal) -> str:
@@ -50,23 +53,42 @@ def _record(
     actor: str,
     comment: str | None,
     changes: Mapping[str, Any],
-) -> None:
-    connection.execute(
-        sa.text(
-            "INSERT INTO case_transitions (case_type, case_id, transition, from_state, to_state, "
-            "actor, comment, changes) VALUES (:t, :c, :n, :f, :s, :a, :m, CAST(:ch AS jsonb))"
-        ),
-        {
-            "t": case_type.id,
-            "c": case_id,
-            "n": name,
-            "f": states[0],
-            "s": states[1],
-            "a": actor,
-            "m": comment,
-            "ch": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
-        },
+) -> int:
+    return int(
+        connection.execute(
+            sa.text(
+                "INSERT INTO case_transitions (case_type, case_id, transition, from_state, "
+                "to_state, actor, comment, changes) "
+                "VALUES (:t, :c, :n, :f, :s, :a, :m, CAST(:ch AS jsonb)) RETURNING id"
+            ),
+            {
+                "t": case_type.id,
+                "c": case_id,
+                "n": name,
+                "f": states[0],
+                "s": states[1],
+                "a": actor,
+                "m": comment,
+                "ch": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
+            },
+        ).scalar_one()
     )
+
+
+def _attach(
+    connection: sa.Connection,
+    attachments: Attachments,
+    case_type: CaseType,
+    case_id: int,
+    transition_id: int,
+    actor: str,
+    owner: str | None,
+) -> None:
+    if attachments is None or not attachments[1]:
+        return
+    store, uploads, allowed = attachments
+    link = {"case_type": case_type.id, "case_id": case_id, "transition_id": transition_id}
+    documents.save(connection, store, uploads, actor, owner=owner, allowed=allowed, link=link)
 
 
 def _enterprise(connection: sa.Connection, credit_code: str) -> Mapping[str, Any]:
@@ -129,6 +151,7 @@ def create_case(
     *,
     receipt_sha256: str | None = None,
     comment: str | None = None,
+    attachments: Attachments = None,
 ) -> int:
     """Register a new case in its initial state; its feature id.
 
@@ -151,6 +174,7 @@ def create_case(
             location,
             receipt_sha256=receipt_sha256,
             comment=comment,
+            attachments=attachments,
         )
 
 
@@ -171,6 +195,7 @@ def insert_case(
     *,
     receipt_sha256: str | None = None,
     comment: str | None = None,
+    attachments: Attachments = None,
 ) -> int:
     """Insert a case from checked ``values`` with its first history entry, in the caller's
     transaction (whose actor is set); its feature id."""
@@ -218,7 +243,7 @@ def insert_case(
         ).scalar_one()
     )
     shown = {k: v for k, v in row.items() if k != "receipt_sha256"}
-    _record(
+    entry = _record(
         connection,
         case_type,
         case_id,
@@ -228,6 +253,8 @@ def insert_case(
         comment,
         shown,
     )
+    owner = row.get(layer.owner_field) if layer.owner_field else None
+    _attach(connection, attachments, case_type, case_id, entry, actor_of(principal), owner)
     return case_id
 
 
@@ -278,6 +305,7 @@ def make_transition(
     name: str,
     comment: str | None = None,
     values: Mapping[str, Any] | None = None,
+    attachments: Attachments = None,
 ) -> str:
     """Make transition ``name`` on case ``case_id``; the new state.
 
@@ -326,7 +354,7 @@ def make_transition(
             sa.text(f'UPDATE "{layer.id}" SET {assignments} WHERE id = :case_id'),
             updates | {"case_id": case_id},
         )
-        _record(
+        entry = _record(
             connection,
             case_type,
             case_id,
@@ -336,4 +364,6 @@ def make_transition(
             comment,
             changes,
         )
+        owner = updates.get(layer.owner_field or "") or owner
+        _attach(connection, attachments, case_type, case_id, entry, actor_of(principal), owner)
     return transition.target

@@ -30,6 +30,7 @@ from flask import Flask, Response, current_app, request
 
 import cases
 from cases.complaints import complaint_status, file_complaint
+from cases.documents import ALL_TYPES, PHOTOS, DocumentStore, Upload
 from cases.errors import (
     BadCaseInput,
     CaseError,
@@ -104,6 +105,49 @@ def json_body() -> dict[str, Any]:
     return body
 
 
+def _json_field(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise BadCaseInput(f"{name} 应为JSON / the {name} field must be JSON") from None
+
+
+#: Form fields that are part of the request rather than properties of the case.
+REQUEST_FIELDS = ("transition", "comment")
+
+
+def request_body() -> tuple[dict[str, Any], list[Upload]]:
+    """The body as JSON, or from a multipart form (a page's form with files): ``properties``
+    and ``geometry`` as JSON text, ``lon``/``lat``, further fields as properties; the files."""
+    if request.mimetype != "multipart/form-data":
+        return json_body(), []
+    form = request.form
+    body: dict[str, Any] = {k: form[k] for k in REQUEST_FIELDS if k in form}
+    properties = _json_field(form["properties"], "properties") if "properties" in form else {}
+    if not isinstance(properties, dict):
+        raise BadCaseInput("properties 应为对象 / properties must be a JSON object")
+    for key in form:
+        if key not in (*REQUEST_FIELDS, "properties", "geometry", "lon", "lat"):
+            properties[key] = form[key]
+    body["properties"] = properties
+    if "geometry" in form:
+        body["geometry"] = _json_field(form["geometry"], "geometry")
+    elif "lon" in form or "lat" in form:
+        body["geometry"] = {"lon": form.get("lon"), "lat": form.get("lat")}
+    uploads = [
+        Upload(f.filename, f.read()) for key in request.files for f in request.files.getlist(key)
+    ]
+    return body, uploads
+
+
+def document_store() -> DocumentStore:
+    """The documents' store: ``ONEMAP_DOCUMENTS_DIR``, else ``documents/`` in the data
+    directory of the project's cluster (resolved per request, so it can be configured)."""
+    from onemap.cluster import default_data_dir
+
+    return DocumentStore.configured(default_data_dir() / "documents")
+
+
 def case_type_of(collection_id: str) -> CaseType:
     """The case type served as ``collection_id``; 404 when the collection holds no cases."""
     case_type = cases.BY_ID.get(collection_id)
@@ -139,9 +183,11 @@ def install(app: Flask) -> None:
         def run() -> Response:
             case_type = case_type_of(collection_id)
             principal = current_principal()
-            case_id, opened = register(engine(), case_type, principal, json_body())
-            body = read_case(engine(), case_type, principal, case_id) | opened
-            response = json_response(body, 201)
+            body, uploads = request_body()
+            attachments = (document_store(), uploads, ALL_TYPES)
+            case_id, opened = register(engine(), case_type, principal, body, attachments)
+            answer = read_case(engine(), case_type, principal, case_id) | opened
+            response = json_response(answer, 201)
             response.headers["Location"] = (
                 f"{app.config['ONEMAP_PUBLIC_URL']}/collections/{case_type.id}/items/{case_id}"
             )
@@ -175,7 +221,7 @@ def install(app: Flask) -> None:
             case_type = case_type_of(collection_id)
             principal = current_principal()
             if request.method == "POST":
-                body = json_body()
+                body, uploads = request_body()
                 name = body.get("transition")
                 if not isinstance(name, str) or not name:
                     raise BadCaseInput("缺少办理环节 / give the transition to make")
@@ -183,7 +229,14 @@ def install(app: Flask) -> None:
                 if comment is not None and not isinstance(comment, str):
                     raise BadCaseInput("意见应为文本 / comment must be text")
                 make_transition(
-                    engine(), case_type, principal, item_id, name, comment, _properties(body)
+                    engine(),
+                    case_type,
+                    principal,
+                    item_id,
+                    name,
+                    comment,
+                    _properties(body),
+                    (document_store(), uploads, ALL_TYPES),
                 )
             return json_response(read_case(engine(), case_type, principal, item_id))
 
@@ -191,9 +244,12 @@ def install(app: Flask) -> None:
 
     def complain() -> Response:
         def run() -> Response:
-            body = json_body()
+            body, uploads = request_body()
             address = request.remote_addr or "unknown"
-            _, receipt = file_complaint(engine(), address, _properties(body), body.get("geometry"))
+            photos = (document_store(), uploads, PHOTOS)
+            _, receipt = file_complaint(
+                engine(), address, _properties(body), body.get("geometry"), photos
+            )
             status = complaint_status(engine(), receipt)
             response = json_response(status, 201)
             response.headers["Location"] = f"{app.config['ONEMAP_PUBLIC_URL']}/complaints/{receipt}"

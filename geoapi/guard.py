@@ -69,6 +69,10 @@ ROUTES: dict[str, Rule] = {
     # the inspection schedule (rows per the policy's view of inspections), the G.1 codes
     "inspection_schedule": C,
     "g1_codes": OPEN,
+    # documents and the archive: signed in; which files is the policy's answer per file
+    "document_read": S,
+    "archive_file": S,
+    "archive_table": S,
     # OGC API: processes (analyses read public data only) and jobs (none are stored)
     "pygeoapi.get_processes": OPEN,
     "pygeoapi.execute_process_jobs": OPEN,

@@ -53,7 +53,15 @@ KINDS = {
         "complaint_status",
         "g1_codes",
     },
-    "signed_in": {"me", "edit_forms", "pygeoapi.get_jobs", "pygeoapi.get_job_result"},
+    "signed_in": {
+        "me",
+        "edit_forms",
+        "pygeoapi.get_jobs",
+        "pygeoapi.get_job_result",
+        "document_read",
+        "archive_file",
+        "archive_table",
+    },
     "collection": {
         "pygeoapi.collections",
         "pygeoapi.collection_items",
@@ -88,6 +96,8 @@ SAMPLES = {
     "location_id": "x",
     "style_id": "default",
     "receipt": "AAAA-BBBB-CCCC",
+    "document_id": "999999999",
+    "credit_code": "91000000000000000X",
 }
 _POLICY_404 = re.compile("未知集合|not served")
 
