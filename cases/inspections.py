@@ -22,7 +22,7 @@ from cases.errors import BadCaseInput
 from cases.g1 import problem_code
 from cases.spec import CaseType, Transition
 from cases.store import Attachments, actor_of, check_may_register, create_case, insert_case
-from cases.values import check_value, checked_values
+from cases.values import check_deadline, check_value, checked_values
 from layers.inspections import LAYER as INSPECTIONS_LAYER
 from layers.rectifications import LAYER as RECTIFICATIONS_LAYER
 
@@ -32,7 +32,7 @@ INSPECTIONS = CaseType(
     layer=INSPECTIONS_LAYER,
     initial="recorded",
     number_prefix="JC",
-    creatable=("credit_code", "inspected_at", "inspector"),
+    creatable=("credit_code", "inspected_at", "inspector", "plan_deadline", "contact"),
     transitions=(Transition("close", "办结", "Close", ("recorded",), "closed", OFFICE),),
 )
 
@@ -152,6 +152,8 @@ def record_inspection(
         ).scalar_one()
         if future:
             raise BadCaseInput("检查时间在将来 / inspected_at lies in the future")
+        now = connection.execute(sa.text("SELECT now()")).scalar_one()
+        check_deadline(values.get("plan_deadline"), now)
         inspection_class = connection.execute(
             sa.text("SELECT inspection_class FROM enterprises WHERE credit_code = :c"),
             {"c": credit_code},

@@ -14,6 +14,7 @@ from cases.errors import BadCaseInput
 from cases.inspections import INSPECTIONS, RECTIFICATIONS, issue_rectification, record_inspection
 from cases.spec import CaseType
 from cases.store import Attachments, create_case
+from cases.weather import WEATHER_RESPONSES, issue_notice
 
 
 def register(
@@ -27,7 +28,7 @@ def register(
 
     ``body``: ``properties`` (the type's creatable fields), ``geometry`` (a GeoJSON Point;
     default the enterprise's place), ``comment``; an inspection also ``checklist`` and
-    ``findings``.
+    ``findings``; a weather notice ``enterprises`` (default: the emergency list).
     """
     properties = body.get("properties") or {}
     if not isinstance(properties, Mapping):
@@ -38,6 +39,9 @@ def register(
     if case_type is INSPECTIONS:
         inspection_id, opened = record_inspection(engine, principal, body, attachments)
         return inspection_id, {"rectifications": opened}
+    if case_type is WEATHER_RESPONSES:
+        notice_no, responses = issue_notice(engine, principal, body, comment)
+        return responses[0], {"notice_no": notice_no, "responses": responses}
     if case_type is RECTIFICATIONS:
         return issue_rectification(engine, principal, properties, body.get("geometry"), comment), {}
     case_id = create_case(

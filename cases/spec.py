@@ -34,6 +34,8 @@ class Transition:
     required: tuple[str, ...] = ()
     renewed: tuple[str, ...] = ()
     comment_required: bool = False
+    #: time fields set to the moment of the transition (a weather response's answered_at)
+    stamps: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """The transition as the API lists it."""
@@ -66,6 +68,8 @@ class CaseType:
     deadline_field: str | None = None
     #: the fields a new case may be given (the rest are derived or set by transitions)
     creatable: tuple[str, ...] = ()
+    #: a boolean field recording whether a stamping transition came after the deadline
+    late_field: str | None = None
 
     @property
     def id(self) -> str:

@@ -313,57 +313,78 @@ def make_transition(
     may), :class:`TransitionNotAllowed` (409) when the case's state does not allow it (naming
     the ones it does); nothing is changed then.
     """
+    with engine.begin() as connection:
+        audit.set_actor(connection, actor_of(principal))
+        return transition_in(
+            connection, case_type, principal, case_id, name, comment, values, attachments
+        )
+
+
+def transition_in(
+    connection: sa.Connection,
+    case_type: CaseType,
+    principal: Principal,
+    case_id: int,
+    name: str,
+    comment: str | None = None,
+    values: Mapping[str, Any] | None = None,
+    attachments: Attachments = None,
+) -> str:
+    """:func:`make_transition` in the caller's transaction (whose actor is set)."""
     layer = case_type.layer
     transition = case_type.transition(name)
     if transition is None:
         known = ", ".join(t.name for t in case_type.transitions)
         raise BadCaseInput(f"未知办理环节 / {layer.id} have no transition {name!r}; known: {known}")
     comment = (comment or "").strip() or None
-    with engine.begin() as connection:
-        audit.set_actor(connection, actor_of(principal))
-        row = _locked_row(connection, case_type, principal, case_id)
-        owner = row.get(layer.owner_field) if layer.owner_field else None
-        state = row["state"]
-        if not policy.may_act(principal, layer, transition.party, owner):
-            raise TransitionForbidden(
-                f"无权{transition.zh} / {principal.login} may not {name} this {layer.id} "
-                f"case; you may: {_names(allowed_transitions(case_type, principal, row))}"
-            )
-        if state not in transition.sources:
-            raise TransitionNotAllowed(
-                f"当前状态（{case_type.state_title(state)}）不能{transition.zh} / a {state} case "
-                f"cannot {name}; allowed now: {_names(case_type.allowed_from(state))}"
-            )
-        changes = checked_values(layer, values or {}, transition.sets, name)
-        for required in transition.required:
-            if changes.get(required) is None and row.get(required) is None:
-                raise BadCaseInput(f"缺少必填项 / {name} needs {required}")
-        for renewed in transition.renewed:
-            if changes.get(renewed) is None:
-                raise BadCaseInput(f"请重新设定 / {name} needs a new {renewed}")
-        if transition.comment_required and not comment:
-            raise BadCaseInput(f"请填写意见 / {name} needs a comment saying what was done")
-        now = _now(connection)
-        if case_type.deadline_field and case_type.deadline_field in changes:
-            check_deadline(changes[case_type.deadline_field], now)
-        if changes.get("credit_code"):
-            _enterprise(connection, changes["credit_code"])
-        updates = changes | {"state": transition.target, "updated_at": now}
-        assignments = ", ".join(f'"{c}" = :{c}' for c in updates)
-        connection.execute(
-            sa.text(f'UPDATE "{layer.id}" SET {assignments} WHERE id = :case_id'),
-            updates | {"case_id": case_id},
+    row = _locked_row(connection, case_type, principal, case_id)
+    owner = row.get(layer.owner_field) if layer.owner_field else None
+    state = row["state"]
+    if not policy.may_act(principal, layer, transition.party, owner):
+        raise TransitionForbidden(
+            f"无权{transition.zh} / {principal.login} may not {name} this {layer.id} "
+            f"case; you may: {_names(allowed_transitions(case_type, principal, row))}"
         )
-        entry = _record(
-            connection,
-            case_type,
-            case_id,
-            name,
-            (state, transition.target),
-            actor_of(principal),
-            comment,
-            changes,
+    if state not in transition.sources:
+        raise TransitionNotAllowed(
+            f"当前状态（{case_type.state_title(state)}）不能{transition.zh} / a {state} case "
+            f"cannot {name}; allowed now: {_names(case_type.allowed_from(state))}"
         )
-        owner = updates.get(layer.owner_field or "") or owner
-        _attach(connection, attachments, case_type, case_id, entry, actor_of(principal), owner)
+    changes = checked_values(layer, values or {}, transition.sets, name)
+    for required in transition.required:
+        if changes.get(required) is None and row.get(required) is None:
+            raise BadCaseInput(f"缺少必填项 / {name} needs {required}")
+    for renewed in transition.renewed:
+        if changes.get(renewed) is None:
+            raise BadCaseInput(f"请重新设定 / {name} needs a new {renewed}")
+    if transition.comment_required and not comment:
+        raise BadCaseInput(f"请填写意见 / {name} needs a comment saying what was done")
+    now = _now(connection)
+    if case_type.deadline_field and case_type.deadline_field in changes:
+        check_deadline(changes[case_type.deadline_field], now)
+    if changes.get("credit_code"):
+        _enterprise(connection, changes["credit_code"])
+    updates = changes | {"state": transition.target, "updated_at": now}
+    for stamp in transition.stamps:
+        updates[stamp] = now
+    if transition.stamps and case_type.late_field and case_type.deadline_field:
+        deadline = row.get(case_type.deadline_field)
+        updates[case_type.late_field] = deadline is not None and now > deadline
+    assignments = ", ".join(f'"{c}" = :{c}' for c in updates)
+    connection.execute(
+        sa.text(f'UPDATE "{layer.id}" SET {assignments} WHERE id = :case_id'),
+        updates | {"case_id": case_id},
+    )
+    entry = _record(
+        connection,
+        case_type,
+        case_id,
+        name,
+        (state, transition.target),
+        actor_of(principal),
+        comment,
+        changes,
+    )
+    owner = updates.get(layer.owner_field or "") or owner
+    _attach(connection, attachments, case_type, case_id, entry, actor_of(principal), owner)
     return transition.target

@@ -10,6 +10,9 @@ clues as the policy lets the user see them); these routes add what a collection 
   does not allow it, 403 when the user may not make it, each naming the allowed ones;
 * ``GET`` of the same path: the case, its history and the transitions the user may make now;
 * ``GET /ogcapi/collections/inspections/schedule?as_of=&class=``: who is due and overdue;
+* ``GET /ogcapi/collections/weather_responses/notices/{no}``: a notice's responses, late and
+  missing ones flagged; ``POST …/close`` closes it at the end of the episode;
+* ``GET /ogcapi/collections/{id}/statistics?by=&f=json|xlsx``: counts, overdue, time to close;
 * ``GET /ogcapi/g1-codes``: the problem codes of Guangxi Table G.1;
 * ``POST /ogcapi/complaints``: an anonymous complaint (``properties.description``, a
   ``geometry``), rate-limited per address → 201 with its receipt code;
@@ -30,7 +33,7 @@ from flask import Flask, Response, current_app, request
 
 import cases
 from cases.complaints import complaint_status, file_complaint
-from cases.documents import ALL_TYPES, PHOTOS, DocumentStore, Upload
+from cases.documents import ALL_TYPES, PHOTOS, XLSX, DocumentStore, Upload
 from cases.errors import (
     BadCaseInput,
     CaseError,
@@ -45,8 +48,10 @@ from cases.inspections import INSPECTIONS
 from cases.registering import register
 from cases.schedule import PERIOD_MONTHS, schedule
 from cases.spec import CaseType
+from cases.statistics import statistics, workbook
 from cases.store import make_transition
 from cases.values import local_zone
+from cases.weather import WEATHER_RESPONSES, close_notice, notice_summary
 from geoapi.auth import current_principal
 from geoapi.errors import (
     Conflict,
@@ -207,8 +212,20 @@ def install(app: Flask) -> None:
                 raise BadCaseInput(f"未知类别 / class {', '.join(unknown)}: use A, B or C")
             rows = schedule(engine(), current_principal(), as_of, classes)
             counts = {s: sum(r["state"] == s for r in rows) for s in ("overdue", "due", "done")}
+            by_class = {
+                c: {
+                    s: sum(r["state"] == s and r["inspection_class"] == c for r in rows)
+                    for s in ("overdue", "due", "done")
+                }
+                for c in PERIOD_MONTHS
+            }
             return json_response(
-                {"as_of": as_of.isoformat(), "counts": counts, "enterprises": rows}
+                {
+                    "as_of": as_of.isoformat(),
+                    "counts": counts,
+                    "by_class": by_class,
+                    "enterprises": rows,
+                }
             )
 
         return respond(run)
@@ -260,6 +277,54 @@ def install(app: Flask) -> None:
     def complaint(receipt: str) -> Response:
         return respond(lambda: json_response(complaint_status(engine(), receipt)))
 
+    def weather_notice(collection_id: str, notice_no: str) -> Response:
+        def run() -> Response:
+            if collection_id != WEATHER_RESPONSES.id:
+                raise CaseNotFound(f"没有预警通知 / {collection_id} have no notices")
+            principal = current_principal()
+            if request.method == "POST":
+                body = json_body() if request.get_data() else {}
+                comment = body.get("comment")
+                close_notice(
+                    engine(), principal, notice_no, comment if isinstance(comment, str) else None
+                )
+            return json_response(notice_summary(engine(), principal, notice_no))
+
+        return respond(run)
+
+    def case_statistics(collection_id: str) -> Response:
+        def run() -> Response:
+            case_type = case_type_of(collection_id)
+            report = statistics(
+                engine(), current_principal(), case_type, request.args.get("by", "state")
+            )
+            if request.args.get("f") == "xlsx":
+                response = Response(workbook(report), mimetype=XLSX)
+                name = f"{case_type.id}-statistics-{report['by']}.xlsx"
+                response.headers["Content-Disposition"] = f"attachment; filename={name}"
+                response.headers["Cache-Control"] = "private, no-store"
+                return response
+            return json_response(report)
+
+        return respond(run)
+
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/statistics",
+        endpoint="case_statistics",
+        view_func=case_statistics,
+    )
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/notices/<notice_no>",
+        endpoint="weather_notice",
+        view_func=weather_notice,
+        methods=["GET"],
+    )
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/notices/<notice_no>/close",
+        endpoint="weather_notice_close",
+        view_func=weather_notice,
+        methods=["POST"],
+    )
     app.add_url_rule(
         mount + "/collections/<path:collection_id>/schedule",
         endpoint="inspection_schedule",

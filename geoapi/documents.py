@@ -5,7 +5,8 @@
 * ``GET /ogcapi/archive/{credit_code}``: the enterprise's E.1 file: per item present,
   expired or missing, with its documents; ``POST`` (multipart: ``file``, ``item``, ``title``,
   ``issued_on``, ``expires_on``) files a document;
-* ``GET /ogcapi/archive``: the completeness table, one line per enterprise the user may see.
+* ``GET /ogcapi/archive``: the completeness table, one line per enterprise the user may see;
+* ``GET /ogcapi/collections/inspections/items/{id}/notice.docx``: the Appendix J notice.
 
 All signed-in only (``Rule.SIGNED_IN``); the rest is ``accounts.policy``'s answer, asked by
 ``cases.documents`` and ``cases.archive``.
@@ -18,7 +19,8 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, request
 
 from cases import archive, documents
-from cases.errors import BadCaseInput
+from cases.errors import BadCaseInput, CaseNotFound
+from cases.notice import notice_docx
 from geoapi.auth import current_principal
 from geoapi.cases import _as_of, document_store, json_response, respond
 
@@ -81,6 +83,22 @@ def install(app: Flask) -> None:
 
         return respond(run)
 
+    def notice(collection_id: str, item_id: int) -> Response:
+        def run() -> Response:
+            if collection_id != "inspections":
+                raise CaseNotFound(f"没有整改通知书 / {collection_id} have no notices")
+            name, data = notice_docx(
+                current_app.config["ONEMAP_ENGINE"], current_principal(), item_id
+            )
+            return _sent({"media_type": documents.DOCX, "filename": name}, data)
+
+        return respond(run)
+
+    app.add_url_rule(
+        mount + "/collections/<path:collection_id>/items/<int:item_id>/notice.docx",
+        endpoint="inspection_notice",
+        view_func=notice,
+    )
     app.add_url_rule(
         mount + "/documents/<int:document_id>", endpoint="document_read", view_func=document
     )

@@ -73,6 +73,10 @@ ROUTES: dict[str, Rule] = {
     "document_read": S,
     "archive_file": S,
     "archive_table": S,
+    "inspection_notice": C,  # the Appendix J notice of an inspection the user may read
+    "case_statistics": C,  # counted over the rows the user may read
+    "weather_notice": C,  # a weather notice's responses, as the user may see them
+    "weather_notice_close": K,  # the office closes it (accounts.policy.may_act)
     # OGC API: processes (analyses read public data only) and jobs (none are stored)
     "pygeoapi.get_processes": OPEN,
     "pygeoapi.execute_process_jobs": OPEN,

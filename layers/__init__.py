@@ -31,6 +31,7 @@ from layers import (
     shelters,
     standard_limits,
     stations,
+    weather_responses,
     zones,
 )
 from layers.spec import Layer
@@ -62,6 +63,7 @@ REGISTRY: tuple[Layer, ...] = (
     clues.LAYER,
     inspections.LAYER,
     rectifications.LAYER,
+    weather_responses.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

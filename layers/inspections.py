@@ -45,6 +45,9 @@ LAYER = Layer(
         Field("inspection_class", T.TEXT, "监管类别", "Inspection class", choices=CLASSES),
         Field("inspected_at", T.TIMESTAMPTZ, "检查时间", "Inspected", required=True),
         Field("inspector", T.TEXT, "检查人员", "Inspector"),
+        # for the Appendix J notice: when the rectification plan is due, whom to contact
+        Field("plan_deadline", T.TIMESTAMPTZ, "整改方案提交期限", "Rectification plan due"),
+        Field("contact", T.TEXT, "联系人及电话", "Contact (name and phone)"),
         Field("checklist", T.TEXT, "检查项", "Checklist items (JSON)", derived=True),
         Field("findings", T.TEXT_LIST, "问题编码", "Findings (G.1 codes)", derived=True),
         Field("finding_count", T.INTEGER, "问题数", "Number of findings", minimum=0, derived=True),

@@ -75,9 +75,12 @@ KINDS = {
         "pygeoapi.get_collection_tiles_data",
         "collection_style",
         "inspection_schedule",
+        "inspection_notice",
+        "weather_notice",
+        "case_statistics",
     },
     "history": {"feature_history"},
-    "case": {"case_create", "case_transitions"},
+    "case": {"case_create", "case_transitions", "weather_notice_close"},
 }
 KIND_OF = {endpoint: kind for kind, endpoints in KINDS.items() for endpoint in endpoints}
 #: values for the URL's variables other than the collection and the feature
@@ -98,6 +101,7 @@ SAMPLES = {
     "receipt": "AAAA-BBBB-CCCC",
     "document_id": "999999999",
     "credit_code": "91000000000000000X",
+    "notice_no": "TZ20260101-0000",
 }
 _POLICY_404 = re.compile("未知集合|not served")
 

@@ -97,6 +97,17 @@ FIXED_FIELDS = {
     ),
     "inspections": ("credit_code", "inspection_class", "inspected_at", "findings", "state"),
     "rectifications": ("credit_code", "g1_code", "problem", "suggestion", "deadline", "state"),
+    "weather_responses": (
+        "notice_no",
+        "credit_code",
+        "level",
+        "period_start",
+        "period_end",
+        "answer_by",
+        "measures",
+        "late",
+        "state",
+    ),
 }
 
 FIXED_ENUMS = {

@@ -1,11 +1,12 @@
-"""Cases: problem clues, inspections and rectifications (the case layers), the history of
-every case transition (append-only), the documents' metadata and the anonymous complaints'
-rate-limit log (generated from the registry and cases.schema, reviewed; the table comments of
-the case layers, the audit triggers and the history's append-only triggers added by hand).
+"""Cases: problem clues, inspections, rectifications and heavy-pollution-weather responses
+(the case layers), the history of every case transition (append-only), the documents' metadata
+and the anonymous complaints' rate-limit log (generated from the registry and cases.schema,
+reviewed; the case layers' table comments, the audit triggers and the history's append-only
+triggers added by hand).
 
 Revision ID: 0009
 Revises: 0007
-Create Date: 2026-12-03 14:36:51.253028
+Create Date: 2026-12-03 14:44:18.312870
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from accounts import audit
 from layers import BY_ID
 
 #: The case layers, each given its audit triggers.
-CASE_LAYERS = ("clues", "inspections", "rectifications")
+CASE_LAYERS = ("clues", "inspections", "rectifications", "weather_responses")
 
 revision = '0009'
 down_revision = '0007'
@@ -69,6 +70,8 @@ def upgrade() -> None:
     sa.Column('inspection_class', sa.Text(), nullable=True, comment='监管类别 / Inspection class'),
     sa.Column('inspected_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='检查时间 / Inspected'),
     sa.Column('inspector', sa.Text(), nullable=True, comment='检查人员 / Inspector'),
+    sa.Column('plan_deadline', postgresql.TIMESTAMP(timezone=True), nullable=True, comment='整改方案提交期限 / Rectification plan due'),
+    sa.Column('contact', sa.Text(), nullable=True, comment='联系人及电话 / Contact (name and phone)'),
     sa.Column('checklist', sa.Text(), nullable=True, comment='检查项 / Checklist items (JSON)'),
     sa.Column('findings', sa.ARRAY(sa.Text()), nullable=True, comment='问题编码 / Findings (G.1 codes)'),
     sa.Column('finding_count', sa.Integer(), nullable=True, comment='问题数 / Number of findings'),
@@ -111,6 +114,33 @@ def upgrade() -> None:
     op.create_geospatial_index('idx_rectifications_geom', 'rectifications', ['geom'], unique=False, postgresql_using='gist', postgresql_ops={})
     op.create_index(op.f('ix_rectifications_credit_code'), 'rectifications', ['credit_code'], unique=False, postgresql_using='btree', postgresql_with={})
     op.create_index(op.f('ix_rectifications_inspection_id'), 'rectifications', ['inspection_id'], unique=False, postgresql_using='btree', postgresql_with={})
+    op.create_geospatial_table('weather_responses',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('case_no', sa.Text(), nullable=False, comment='编号 / Number'),
+    sa.Column('notice_no', sa.Text(), nullable=False, comment='通知编号 / Notice'),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='企业 / Enterprise (credit code)'),
+    sa.Column('level', sa.Text(), nullable=False, comment='预警级别 / Alert level'),
+    sa.Column('period_start', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='预警开始 / Period start'),
+    sa.Column('period_end', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='预警结束 / Period end'),
+    sa.Column('answer_by', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='报送期限 / Answer by'),
+    sa.Column('measures', sa.Text(), nullable=True, comment='应对措施 / Measures taken'),
+    sa.Column('answered_at', postgresql.TIMESTAMP(timezone=True), nullable=True, comment='报送时间 / Answered'),
+    sa.Column('late', sa.Boolean(), nullable=True, comment='迟报 / Late'),
+    sa.Column('state', sa.Text(), nullable=False, comment='状态 / State'),
+    sa.Column('registered_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='通知时间 / Notified'),
+    sa.Column('updated_at', postgresql.TIMESTAMP(timezone=True), nullable=False, comment='最后办理 / Last transition'),
+    sa.Column('geom', Geometry(geometry_type='POINT', srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry', nullable=False), nullable=False),
+    sa.CheckConstraint('"level" IN (\'blue\', \'yellow\', \'orange\', \'red\')', name=op.f('ck_weather_responses_level_enum')),
+    sa.CheckConstraint('"state" IN (\'notified\', \'answered\', \'closed\')', name=op.f('ck_weather_responses_state_enum')),
+    sa.CheckConstraint('ST_IsValid(geom)', name=op.f('ck_weather_responses_geom_valid')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_weather_responses_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weather_responses')),
+    sa.UniqueConstraint('case_no', name=op.f('uq_weather_responses_case_no'))
+    )
+    op.create_table_comment('weather_responses', '重污染天气应对 / Heavy-pollution-weather responses')
+    op.create_geospatial_index('idx_weather_responses_geom', 'weather_responses', ['geom'], unique=False, postgresql_using='gist', postgresql_ops={})
+    op.create_index(op.f('ix_weather_responses_credit_code'), 'weather_responses', ['credit_code'], unique=False, postgresql_using='btree', postgresql_with={})
+    op.create_index(op.f('ix_weather_responses_notice_no'), 'weather_responses', ['notice_no'], unique=False, postgresql_using='btree', postgresql_with={})
     op.create_table('case_complaint_attempts',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('address_sha256', sa.Text(), nullable=False, comment='SHA-256 of the client address'),
@@ -186,6 +216,10 @@ def downgrade() -> None:
     op.drop_table('case_transitions')
     op.drop_index(op.f('ix_case_complaint_attempts_address_sha256_at'), table_name='case_complaint_attempts')
     op.drop_table('case_complaint_attempts')
+    op.drop_index(op.f('ix_weather_responses_notice_no'), table_name='weather_responses', postgresql_using='btree', postgresql_with={})
+    op.drop_index(op.f('ix_weather_responses_credit_code'), table_name='weather_responses', postgresql_using='btree', postgresql_with={})
+    op.drop_geospatial_index('idx_weather_responses_geom', table_name='weather_responses', postgresql_using='gist', column_name='geom')
+    op.drop_geospatial_table('weather_responses')
     op.drop_index(op.f('ix_rectifications_inspection_id'), table_name='rectifications', postgresql_using='btree', postgresql_with={})
     op.drop_index(op.f('ix_rectifications_credit_code'), table_name='rectifications', postgresql_using='btree', postgresql_with={})
     op.drop_geospatial_index('idx_rectifications_geom', table_name='rectifications', postgresql_using='gist', column_name='geom')
