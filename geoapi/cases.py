@@ -13,6 +13,7 @@ clues as the policy lets the user see them); these routes add what a collection 
 * ``GET /ogcapi/collections/weather_responses/notices/{no}``: a notice's responses, late and
   missing ones flagged; ``POST …/close`` closes it at the end of the episode;
 * ``GET /ogcapi/collections/{id}/statistics?by=&f=json|xlsx``: counts, overdue, time to close;
+* ``GET /ogcapi/tasks``: the cases waiting for the signed-in user, near and past deadlines first;
 * ``GET /ogcapi/g1-codes``: the problem codes of Guangxi Table G.1;
 * ``POST /ogcapi/complaints``: an anonymous complaint (``properties.description``, a
   ``geometry``), rate-limited per address → 201 with its receipt code;
@@ -50,6 +51,7 @@ from cases.schedule import PERIOD_MONTHS, schedule
 from cases.spec import CaseType
 from cases.statistics import statistics, workbook
 from cases.store import make_transition
+from cases.tasks import tasks
 from cases.values import local_zone
 from cases.weather import WEATHER_RESPONSES, close_notice, notice_summary
 from geoapi.auth import current_principal
@@ -308,6 +310,10 @@ def install(app: Flask) -> None:
 
         return respond(run)
 
+    def my_tasks() -> Response:
+        return respond(lambda: json_response({"tasks": tasks(engine(), current_principal())}))
+
+    app.add_url_rule(mount + "/tasks", endpoint="case_tasks", view_func=my_tasks)
     app.add_url_rule(
         mount + "/collections/<path:collection_id>/statistics",
         endpoint="case_statistics",

@@ -75,6 +75,7 @@ ROUTES: dict[str, Rule] = {
     "archive_table": S,
     "inspection_notice": C,  # the Appendix J notice of an inspection the user may read
     "case_statistics": C,  # counted over the rows the user may read
+    "case_tasks": S,  # the signed-in user's list of cases waiting for them
     "weather_notice": C,  # a weather notice's responses, as the user may see them
     "weather_notice_close": K,  # the office closes it (accounts.policy.may_act)
     # OGC API: processes (analyses read public data only) and jobs (none are stored)

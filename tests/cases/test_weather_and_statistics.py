@@ -192,3 +192,42 @@ def test_the_appendix_j_notice_lists_each_problem(
     assert "2026-11-25 09:30" in text and "赵强" in text and "张工" in text
     assert "整改方案" in text and "法律责任" in text
     assert client.get(url, headers=demo_accounts["headers"]["ent_b"]).status_code == 404
+
+
+def test_each_user_has_a_list_of_the_cases_waiting_for_them(
+    client: FlaskClient, demo_accounts: dict[str, Any], demo_engine: sa.Engine
+) -> None:
+    headers, code_a = demo_accounts["headers"], demo_accounts["codes"]["ent_a"]
+    body = {
+        "properties": {
+            "source": "patrol",
+            "clue_type": "air",
+            "occurred_at": "2026-11-29T08:00:00+08:00",
+            "description": "无组织排放 / fugitive emissions",
+            "credit_code": code_a,
+            "deadline": _at(48),
+        }
+    }
+    created = client.post("/ogcapi/collections/clues/cases", json=body, headers=headers["staff"])
+    fid = created.get_json()["id"]
+
+    def listed(who: str) -> dict[int, dict[str, Any]]:
+        got = client.get("/ogcapi/tasks", headers=headers[who]).get_json()["tasks"]
+        return {t["id"]: t for t in got if t["case_type"] == "clues"}
+
+    staff = listed("staff")
+    assert staff[fid]["transitions"] == ["assign"] and staff[fid]["due_soon"]
+    assert fid not in listed("ent_a")  # registered: nothing for the enterprise yet
+    url = f"/ogcapi/collections/clues/items/{fid}/transitions"
+    client.post(url, json={"transition": "assign"}, headers=headers["staff"])
+    assert fid not in listed("staff")  # now it waits for the enterprise
+    mine = listed("ent_a")[fid]
+    assert mine["transitions"] == ["accept"] and not mine["overdue"]
+    assert fid not in listed("ent_b")
+    with demo_engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE clues SET deadline = now() - interval '1 hour' WHERE id = :i"),
+            {"i": fid},
+        )
+    assert listed("ent_a")[fid]["overdue"]
+    assert client.get("/ogcapi/tasks").status_code == 401

@@ -61,6 +61,7 @@ KINDS = {
         "document_read",
         "archive_file",
         "archive_table",
+        "case_tasks",
     },
     "collection": {
         "pygeoapi.collections",
