@@ -116,6 +116,7 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/tools.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/account.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/emergency.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/complaint.js"))
 
     start = MacroElement()
     start._template = Template(
