@@ -12,7 +12,11 @@ The rules come from the registry (``Layer.access``, ``Field.private``, ``Layer.o
   rows;
 * ``write:LAYER`` / ``write:*`` writes any row; ``write:…:own`` writes, in enterprise-writable
   layers, only rows that are the user's own before and after the change;
-* a layer a user may not read does not exist for them (404), as for anonymous users today.
+* a layer a user may not read does not exist for them (404), as for anonymous users today;
+* a case layer (``Layer.case``: clues, inspections, ...) is never written by the generic
+  editing; its rows change by the transitions of its case type, each made by a
+  :class:`Party`: the office (``write:LAYER`` or ``write:*`` on every row) or the subject
+  enterprise of the case (``write:…:own`` and the row is theirs; the office may act for it).
 """
 
 from __future__ import annotations
@@ -43,12 +47,14 @@ class ReadView:
     table itself, or a subquery that leaves out other enterprises' rows or masks their private
     fields, so that filters, sorting and counts never see what the user may not.
     ``personal`` says that the answer depends on who asks (Vary, Cache-Control: private).
+    ``owners`` are the enterprises the rows are limited to (None: every row).
     """
 
     layer: Layer
     fields: tuple[Field, ...]
     relation: str
     personal: bool
+    owners: tuple[str, ...] | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -101,7 +107,8 @@ def read_view(principal: Principal, layer: Layer) -> ReadView | None:
             if layer.geometry is not None:
                 columns.append('"geom"')
             relation = f"(SELECT {', '.join(columns)} FROM {_table(layer)})"
-        return ReadView(layer, layer.fields, relation, personal=True)
+            return ReadView(layer, layer.fields, relation, personal=True)
+        return ReadView(layer, layer.fields, relation, personal=True, owners=principal.enterprises)
     if layer.access is Access.PUBLIC:
         return ReadView(
             layer, public_fields(layer), _table(layer), personal=not principal.anonymous
@@ -143,6 +150,8 @@ def may_read(principal: Principal, layer: Layer) -> bool:
 
 def write_scope(principal: Principal, layer: Layer) -> WriteScope | None:
     """The rows of ``layer`` that ``principal`` may create, change or delete; None: none."""
+    if layer.case:
+        return None  # changed through its case transitions only (may_act)
     grants = principal.grants("write", layer.id)
     if any(not g.own for g in grants):
         return WriteScope(layer, None)
@@ -154,6 +163,57 @@ def write_scope(principal: Principal, layer: Layer) -> WriteScope | None:
     ):
         return WriteScope(layer, principal.enterprises)
     return None
+
+
+class Party(enum.StrEnum):
+    """Who makes a case transition (declared per transition by the case types in ``cases/``)."""
+
+    OFFICE = "office"  # the park's environmental office: staff, admin
+    SUBJECT = "subject"  # the enterprise the case is about (or the office on its behalf)
+
+
+def may_act(principal: Principal, layer: Layer, party: Party, owner: str | None) -> bool:
+    """Whether ``principal`` may make a transition of ``party`` on a case of ``layer`` whose
+    subject enterprise is ``owner`` (the row's owner field; None: no subject yet)."""
+    if not layer.case or not may_read(principal, layer):
+        return False
+    grants = principal.grants("write", layer.id)
+    office = any(not g.own for g in grants)
+    if party is Party.OFFICE:
+        return office
+    own = owner is not None and owner in principal.enterprises and any(g.own for g in grants)
+    return office or own
+
+
+#: The permission target of the documents archive (Guangxi Appendix E, 4.2.4.2: the
+#: one-enterprise-one-file archive is access-controlled): ``read:documents`` / ``write:documents``
+#: (or ``*``), ``:own`` for the files of the user's own enterprises.
+DOCUMENTS = "documents"
+
+
+def _document_grant(principal: Principal, action: str, owner: str | None) -> bool:
+    grants = principal.grants(action, DOCUMENTS)
+    if any(not g.own for g in grants):
+        return True
+    return owner is not None and owner in principal.enterprises and any(g.own for g in grants)
+
+
+def may_read_documents(principal: Principal, owner: str | None) -> bool:
+    """Whether ``principal`` reads the archived files of enterprise ``owner`` (None: the park's
+    own files and those of no enterprise)."""
+    return _document_grant(principal, "read", owner)
+
+
+def may_file_documents(principal: Principal, owner: str | None) -> bool:
+    """Whether ``principal`` adds files to the archive of enterprise ``owner``."""
+    return _document_grant(principal, "write", owner)
+
+
+def document_owners(principal: Principal) -> tuple[str, ...] | None:
+    """The enterprises whose archive ``principal`` reads: None for every one."""
+    if may_read_documents(principal, None):
+        return None
+    return tuple(e for e in principal.enterprises if may_read_documents(principal, e))
 
 
 def may_see_history(principal: Principal, layer: Layer) -> bool:
@@ -178,6 +238,7 @@ class Rule(enum.StrEnum):
     SIGNED_IN = "signed_in"  # any signed-in user
     HISTORY = "history"  # a feature's change history
     MANAGE = "manage"  # accounts administration
+    CASE = "case"  # a case route: the collection must exist for the user, writes signed in
 
 
 @dataclass(frozen=True)
@@ -226,6 +287,17 @@ def check(
     if rule is Rule.HISTORY:
         ok = may_see_history(principal, layer)
         return None if ok else _sign_in(principal, f"read the history of {layer.id}")
+    if rule is Rule.CASE:
+        # which transition this user may make is may_act's answer, per case and transition
+        if method in WRITE_METHODS and principal.anonymous:
+            return _sign_in(principal, f"change {layer.id}")
+        return None
     if method in WRITE_METHODS and write_scope(principal, layer) is None:
+        if layer.case and not principal.anonymous:
+            return Denial(
+                403,
+                f"{layer.id} 只能通过办理流程修改 / {layer.id} change through their transitions: "
+                "POST .../items/{id}/transitions",
+            )
         return _sign_in(principal, f"write {layer.id}")
     return None

@@ -207,6 +207,12 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     auth.install(app)
     forms.install(app)
     processes.install(app)
+    from geoapi import cases as case_routes
+
+    case_routes.install(app)  # case registration, transitions and history (cases/)
+    from geoapi import documents as document_routes
+
+    document_routes.install(app)  # documents and the one-enterprise-one-file archive
     from geoapi import plots
 
     plots.install(app, engine)  # station plots at /plots/stations/{code}/{kind}.{svg|png}

@@ -19,7 +19,7 @@ from geoapi import auth
 from geoapi.editing import is_create
 from layers import BY_ID
 
-C, OPEN, S, H = Rule.COLLECTION, Rule.OPEN, Rule.SIGNED_IN, Rule.HISTORY
+C, OPEN, S, H, K = Rule.COLLECTION, Rule.OPEN, Rule.SIGNED_IN, Rule.HISTORY, Rule.CASE
 
 #: The rule of every endpoint (Flask endpoint name → rule).
 ROUTES: dict[str, Rule] = {
@@ -63,6 +63,25 @@ ROUTES: dict[str, Rule] = {
     "pygeoapi.get_collection_tiles_metadata": C,
     "pygeoapi.get_collection_tiles_data": C,
     "feature_history": H,
+    # cases (geoapi.cases): the collection must exist for the user; who may make which
+    # transition is accounts.policy.may_act's answer per case
+    "case_create": K,
+    "case_transitions": K,
+    # anonymous complaints and their progress by receipt code (rate-limited, nothing private)
+    "complaint_file": OPEN,
+    "complaint_status": OPEN,
+    # the inspection schedule (rows per the policy's view of inspections), the G.1 codes
+    "inspection_schedule": C,
+    "g1_codes": OPEN,
+    # documents and the archive: signed in; which files is the policy's answer per file
+    "document_read": S,
+    "archive_file": S,
+    "archive_table": S,
+    "inspection_notice": C,  # the Appendix J notice of an inspection the user may read
+    "case_statistics": C,  # counted over the rows the user may read
+    "case_tasks": S,  # the signed-in user's list of cases waiting for them
+    "weather_notice": C,  # a weather notice's responses, as the user may see them
+    "weather_notice_close": K,  # the office closes it (accounts.policy.may_act)
     # OGC API: processes (analyses read public data only) and jobs (none are stored)
     "pygeoapi.get_processes": OPEN,
     "pygeoapi.execute_process_jobs": OPEN,

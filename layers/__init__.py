@@ -9,6 +9,7 @@ from __future__ import annotations
 from layers import (
     alerts,
     cameras,
+    clues,
     emergency_plans,
     emergency_supplies,
     emergency_teams,
@@ -17,11 +18,13 @@ from layers import (
     facilities,
     hazard_sources,
     hazardous_chemicals,
+    inspections,
     observations,
     outfalls,
     parameter_dictionary,
     park,
     receptors,
+    rectifications,
     risk_control_points,
     rivers,
     sewer_nodes,
@@ -29,6 +32,7 @@ from layers import (
     shelters,
     standard_limits,
     stations,
+    weather_responses,
     zones,
 )
 from layers.spec import Layer
@@ -58,6 +62,10 @@ REGISTRY: tuple[Layer, ...] = (
     risk_control_points.LAYER,
     facilities.LAYER,
     cameras.LAYER,
+    clues.LAYER,
+    inspections.LAYER,
+    rectifications.LAYER,
+    weather_responses.LAYER,
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}

@@ -195,6 +195,9 @@ class Layer:
     #: How writes are recorded in the audit trail: ``row`` keeps each row's before and after;
     #: ``batch`` one entry per statement with its row count (minute data from devices).
     audit: str = "row"
+    #: A case layer (``cases/``: clues, inspections, ...): its rows change only through the
+    #: transitions its case type declares, never through the generic editing routes.
+    case: bool = False
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -71,6 +71,7 @@ def schema_drift(url: str) -> list[object]:
     from sqlalchemy import create_engine
 
     from accounts.schema import metadata as accounts_metadata
+    from cases.schema import metadata as cases_metadata
     from layers.schema import metadata
     from monitoring.schema import PARTITION_PREFIX
     from monitoring.schema import metadata as monitoring_metadata
@@ -89,7 +90,9 @@ def schema_drift(url: str) -> list[object]:
                 conn, opts={"include_object": include, "compare_type": True}
             )
             return list(
-                compare_metadata(context, [metadata, accounts_metadata, monitoring_metadata])
+                compare_metadata(
+                    context, [metadata, accounts_metadata, monitoring_metadata, cases_metadata]
+                )
             )
     finally:
         engine.dispose()

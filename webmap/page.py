@@ -130,6 +130,7 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/emergency.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/pwa.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/live.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/complaint.js"))
 
     start = MacroElement()
     start._template = Template(

@@ -1,4 +1,5 @@
-"""``onemap demo generate|load``: the demo park's data (data/demo), written and loaded.
+"""``onemap demo generate|load|cases``: the demo park's data (data/demo), written and loaded, and
+a year of demo cases.
 
 ``load`` exit status: 0 every row of every file loaded; 3 some rows rejected (see the rejects
 files beside the inputs); 2 a file that cannot be used at all; 1 the database cannot be used.
@@ -96,3 +97,37 @@ def load(directory: Path, strict: bool) -> None:
             click.echo(f"  {layer.id:<19} {rows:>9,}")
     if rejected:
         raise SystemExit(EXIT_REJECTS)
+
+
+@demo.command(name="cases")
+@click.option("--seed", type=int, default=None, help="随机种子 / random seed (default 20261203).")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="截止时间 / the year of cases ends here (ISO 8601, default now).",
+)
+def cases_command(seed: int | None, as_of: str | None) -> None:
+    """写入一年的示例案件 / write a year of demo cases (after `onemap quality --store`)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from cases.demo import DEFAULT_SEED, load_demo_cases
+    from cases.values import parse_time
+    from onemap.database import cli_actor, database_url, engine_for
+
+    engine = engine_for(database_url())
+    with engine.connect() as connection:
+        loaded = connection.execute(
+            sa.text(
+                "SELECT EXISTS (SELECT 1 FROM case_transitions WHERE actor = 'user:demo-staff')"
+            )
+        ).scalar_one()
+    if loaded:
+        click.echo("示例案件已写入 / the demo cases are loaded already: nothing written")
+        return
+    end = parse_time(as_of, "--as-of") if as_of else dt.datetime.now(dt.UTC)
+    counts = load_demo_cases(engine, cli_actor(), end, DEFAULT_SEED if seed is None else seed)
+    for kind, count in counts.items():
+        click.echo(f"  {kind:<19} {count:>6}")

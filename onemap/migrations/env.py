@@ -8,6 +8,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
 from accounts.schema import metadata as accounts_metadata
+from cases.schema import metadata as cases_metadata
 from layers.schema import metadata
 from monitoring.schema import metadata as monitoring_metadata
 
@@ -29,7 +30,7 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=[metadata, accounts_metadata, monitoring_metadata],
+            target_metadata=[metadata, accounts_metadata, monitoring_metadata, cases_metadata],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,
             render_item=alembic_helpers.render_item,

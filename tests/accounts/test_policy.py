@@ -65,7 +65,10 @@ def test_staff_read_and_write_everything_and_see_histories() -> None:
         view = policy.read_view(STAFF, layer)
         assert view is not None and view.fields == layer.fields
         scope = policy.write_scope(STAFF, layer)
-        assert scope is not None and scope.owners is None
+        if layer.case:  # changed by their transitions only (test_case_layers_change_...)
+            assert scope is None
+        else:
+            assert scope is not None and scope.owners is None
         assert policy.may_see_history(STAFF, layer)
     assert not policy.may_see_history(ENTERPRISE_A, BY_ID["enterprises"])
     assert not STAFF.may_manage_accounts() and _user("admin").may_manage_accounts()
@@ -108,3 +111,21 @@ def test_route_decisions() -> None:
     assert check(ANONYMOUS, policy.Rule.COLLECTION, "GET", None, "nope").status == 404
     assert check(ENTERPRISE_A, policy.Rule.HISTORY, "GET", layer, layer.id).status == 403
     assert check(ANONYMOUS, policy.Rule.SIGNED_IN, "GET", None, None).status == 401
+
+
+def test_case_layers_change_only_by_transitions_of_the_right_party() -> None:
+    clues = BY_ID["clues"]
+    office, subject = policy.Party.OFFICE, policy.Party.SUBJECT
+    assert policy.write_scope(STAFF, clues) is None
+    assert policy.may_act(STAFF, clues, office, None)
+    assert policy.may_act(STAFF, clues, subject, A)  # the office may act for the enterprise
+    assert policy.may_act(ENTERPRISE_A, clues, subject, A)
+    assert not policy.may_act(ENTERPRISE_A, clues, subject, B)
+    assert not policy.may_act(ENTERPRISE_A, clues, subject, None)
+    assert not policy.may_act(ENTERPRISE_A, clues, office, A)
+    assert not policy.may_act(ANONYMOUS, clues, subject, A)
+    assert not policy.may_act(STAFF, BY_ID["enterprises"], office, None)  # not a case layer
+    denial = policy.check(STAFF, policy.Rule.COLLECTION, "POST", clues, "clues")
+    assert denial is not None and denial.status == 403 and "transitions" in denial.message
+    assert policy.check(ANONYMOUS, policy.Rule.CASE, "POST", clues, "clues") is not None
+    assert policy.check(ENTERPRISE_A, policy.Rule.CASE, "POST", clues, "clues") is None

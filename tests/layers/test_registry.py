@@ -92,9 +92,45 @@ FIXED_FIELDS = {
     "risk_control_points": ("code", "kind", "capacity_m3", "credit_code", "state"),
     "facilities": ("name", "kind", "capacity", "operator"),
     "cameras": ("code", "kind", "stream_url", "snapshot_url", "linked_layer", "linked_code"),
+    # issue 14: source, subject enterprise, industry, type, location, time, description,
+    # handler, deadline and the state of the workflow
+    "clues": (
+        "source",
+        "credit_code",
+        "industry",
+        "clue_type",
+        "occurred_at",
+        "description",
+        "handler",
+        "deadline",
+        "state",
+        "exceedance_id",
+    ),
+    "inspections": ("credit_code", "inspection_class", "inspected_at", "findings", "state"),
+    "rectifications": ("credit_code", "g1_code", "problem", "suggestion", "deadline", "state"),
+    "weather_responses": (
+        "notice_no",
+        "credit_code",
+        "level",
+        "period_start",
+        "period_end",
+        "answer_by",
+        "measures",
+        "late",
+        "state",
+    ),
 }
 
 FIXED_ENUMS = {
+    ("clues", "source"): (
+        "supervision",
+        "inspection",
+        "complaint",
+        "monitoring",
+        "patrol",
+        "other",
+    ),
+    ("clues", "state"): ("registered", "assigned", "handling", "answered", "revisited", "closed"),
     ("enterprises", "risk_level"): ("general", "larger", "major"),
     ("outfalls", "kind"): ("wastewater", "rainwater", "stack", "fugitive"),
     ("receptors", "category"): (
