@@ -40,7 +40,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy layers etl analytics
+	$(BIN)/mypy layers etl analytics sources
 
 clean-venv:
 	rm -rf $(VENV)

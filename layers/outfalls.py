@@ -115,6 +115,14 @@ LAYER = Layer(
             "Standard class",
             aliases=("执行级别", "标准类别"),
         ),
+        # Written by `onemap quality --store` (sources.store): the limits in force (the
+        # standard's, or the permit's), the latest day's loads, and the enterprise's running
+        # totals against its permit, as lines a person reads in a popup.
+        Field("limits", T.TEXT, "执行限值", "Limits in force", derived=True),
+        Field("latest_load", T.TEXT, "最新日排放量", "Latest daily load", derived=True),
+        Field(
+            "permit_totals", T.TEXT, "许可排放量执行情况", "Totals against the permit", derived=True
+        ),
     ),
     natural_key=("code",),
     owner_field="credit_code",
@@ -140,6 +148,9 @@ LAYER = Layer(
         "pollutants",
         "standard",
         "standard_class",
+        "limits",
+        "latest_load",
+        "permit_totals",
     ),
     source="Jiangsu 7.4.1-7.4.3, Appendix A",
 )

@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 from analytics.quality.judge import judge
 from analytics.quality.store import store_judgement
+from sources.store import store_sources
 from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
@@ -119,6 +120,7 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
     # As `make demo` does: judge the demo year, store its events and the stations' status.
     start, end = pd.Timestamp("2025-01-01T00:00+08:00"), pd.Timestamp("2026-01-01T00:00+08:00")
     store_judgement(engine, judge(engine, start, end), start, end, as_of=end)
+    store_sources(engine, start, end, as_of=end)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

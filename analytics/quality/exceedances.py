@@ -1,8 +1,9 @@
 """Exceedance events: runs of consecutive averages beyond the limit in force.
 
 Each station is judged by the standard and class of its type (:data:`.limits.DEFAULT_STANDARDS`),
-or, at an outfall, by the outfall's own standard, class and permit limits, for every period that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h
-mean (O₃), annual means, or single samples. Consecutive values beyond the limit (the next hour,
+or, at an outfall, by the outfall's own standard, class and permit limits, for every period
+that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h mean (O₃), annual
+means, or single samples. Consecutive values beyond the limit (the next hour,
 the next day, the next sample) form one event, split where the limit row changes (a new edition). A
 parameter with a range (pH 6-9) has a lower and an upper limit row; each is judged on its own,
 so a value below 6 and one above 9 are separate events. An event has its station, parameter,

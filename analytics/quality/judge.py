@@ -149,9 +149,7 @@ def judge(
         )
     series = averaged_series(observations, stations, zone)
     judged_periods = {k: v for k, v in series.items() if k != "max_1h"}
-    judged = judged_values(
-        judged_periods, stations, limits, standards, outfall_stations, permits
-    )
+    judged = judged_values(judged_periods, stations, limits, standards, outfall_stations, permits)
     events = exceedance_events(judged)
     air = set(stations.loc[stations["type"].isin(AIR_AQI_TYPES), "code"])
     aqi_input = {

@@ -66,7 +66,9 @@ PETROCHEMICAL = {"2614", "2619", "2653"}
 SYNTHETIC_RESIN = {"2651"}
 
 
-def discharge_standard(kind: str, industry_code: str, direct: bool) -> tuple[str | None, str | None]:
+def discharge_standard(
+    kind: str, industry_code: str, direct: bool
+) -> tuple[str | None, str | None]:
     """The standard and class a demo outfall names: the WWTP's effluent GB 18918 class 1A;
     plants' wastewater to the park's sewers GB 8978 grade 3 (chemicals, pharmaceuticals) or
     GB/T 31962 grade B; stacks and boundary points the industry standard (GB 31571, GB 31572)

@@ -1,6 +1,8 @@
-"""Pollution-source supervision: each outfall's discharge standard and class, the permits'
-own limits per outfall and pollutant (generated from the registry, reviewed; the outfalls'
-standard check and the audit triggers added by hand).
+"""Pollution-source supervision: each outfall's discharge standard and class and its popup
+lines, the permits' own limits per outfall and pollutant and their yearly totals, the loads per
+outfall, and the registers enterprises declare (characteristic pollutants, solid waste, LDAR,
+energy, carbon), each with its audit triggers (generated from the registry, reviewed; the
+outfalls' standard check and the triggers added by hand).
 
 Revision ID: 0010
 Revises: 0007
@@ -16,7 +18,10 @@ from accounts import audit
 from layers import BY_ID
 
 #: The layer tables this revision creates, each given its audit trigger(s).
-AUDITED = ("permit_limits",)
+AUDITED = (
+    "permit_limits", "discharge_loads", "permit_totals", "pollutant_catalogue", "solid_waste",
+    "ldar_checks", "energy_use", "carbon_accounts",
+)
 
 
 revision = '0010'
@@ -51,6 +56,169 @@ def upgrade() -> None:
     )
     op.add_column('outfalls', sa.Column('standard', sa.Text(), nullable=True, comment='执行标准 / Discharge standard'))
     op.add_column('outfalls', sa.Column('standard_class', sa.Text(), nullable=True, comment='标准级别 / Standard class'))
+    op.create_table('discharge_loads',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('outfall_code', sa.Text(), nullable=False, comment='排放口编号 / Outfall code'),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('station_code', sa.Text(), nullable=True, comment='在线监测站点 / Online station'),
+    sa.Column('parameter', sa.Text(), nullable=False, comment='监测因子 / Parameter (HJ 212 code)'),
+    sa.Column('interval', sa.Text(), nullable=False, comment='统计周期 / Interval'),
+    sa.Column('period_start', sa.Date(), nullable=False, comment='周期开始 / Period start'),
+    sa.Column('load_kg', sa.Double(), nullable=False, comment='排放量 / Load'),
+    sa.Column('volume_m3', sa.Double(), nullable=True, comment='排放流量累计 / Volume discharged'),
+    sa.Column('mean_concentration', sa.Double(), nullable=True, comment='流量加权平均浓度 / Flow-weighted mean'),
+    sa.Column('unit', sa.Text(), nullable=True, comment='浓度单位 / Concentration unit'),
+    sa.Column('hours', sa.Integer(), nullable=True, comment='有效小时数 / Hours with a load'),
+    sa.Column('cou_hours', sa.Integer(), nullable=True, comment="设备排放量小时数 / Hours from the device's Cou"),
+    sa.CheckConstraint('"cou_hours" >= 0', name=op.f('ck_discharge_loads_cou_hours_min')),
+    sa.CheckConstraint('"hours" >= 0', name=op.f('ck_discharge_loads_hours_min')),
+    sa.CheckConstraint('"interval" IN (\'day\', \'month\', \'year\')', name=op.f('ck_discharge_loads_interval_enum')),
+    sa.CheckConstraint('"load_kg" >= 0', name=op.f('ck_discharge_loads_load_kg_min')),
+    sa.CheckConstraint('"parameter" ~ \'^[a-z][0-9]{5}$\'', name=op.f('ck_discharge_loads_parameter_pattern')),
+    sa.CheckConstraint('"volume_m3" >= 0', name=op.f('ck_discharge_loads_volume_m3_min')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_discharge_loads_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['outfall_code'], ['outfalls.code'], name=op.f('fk_discharge_loads_outfall_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['station_code'], ['stations.code'], name=op.f('fk_discharge_loads_station_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_discharge_loads')),
+    sa.UniqueConstraint('outfall_code', 'parameter', 'interval', 'period_start', name=op.f('uq_discharge_loads_outfall_code_parameter_interval_period_start')),
+    comment='污染物排放量 / Discharge loads'
+    )
+    op.create_index(op.f('ix_discharge_loads_credit_code_parameter_interval'), 'discharge_loads', ['credit_code', 'parameter', 'interval'], unique=False, postgresql_using='btree', postgresql_with={})
+    op.add_column('outfalls', sa.Column('limits', sa.Text(), nullable=True, comment='执行限值 / Limits in force'))
+    op.add_column('outfalls', sa.Column('latest_load', sa.Text(), nullable=True, comment='最新日排放量 / Latest daily load'))
+    op.add_column('outfalls', sa.Column('permit_totals', sa.Text(), nullable=True, comment='许可排放量执行情况 / Totals against the permit'))
+    op.create_table('permit_totals',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('permit_no', sa.Text(), nullable=True, comment='排污许可证编号 / Permit number'),
+    sa.Column('parameter', sa.Text(), nullable=False, comment='监测因子 / Parameter (HJ 212 code)'),
+    sa.Column('year', sa.Integer(), nullable=False, comment='年度 / Year'),
+    sa.Column('permitted_t', sa.Double(), nullable=False, comment='年许可排放量 / Permitted total'),
+    sa.Column('emitted_t', sa.Double(), nullable=True, comment='当年累计排放量 / Running total'),
+    sa.Column('share_pct', sa.Double(), nullable=True, comment='占许可量比例 / Share of the permit'),
+    sa.Column('total_status', sa.Text(), nullable=True, comment='总量预警 / Total warning'),
+    sa.Column('as_of', sa.Date(), nullable=True, comment='统计截至 / Totals as of'),
+    sa.CheckConstraint('"parameter" ~ \'^[a-z][0-9]{5}$\'', name=op.f('ck_permit_totals_parameter_pattern')),
+    sa.CheckConstraint('"permitted_t" >= 0', name=op.f('ck_permit_totals_permitted_t_min')),
+    sa.CheckConstraint('"total_status" IN (\'normal\', \'warning\', \'exceeded\')', name=op.f('ck_permit_totals_total_status_enum')),
+    sa.CheckConstraint('"year" <= 2100', name=op.f('ck_permit_totals_year_max')),
+    sa.CheckConstraint('"year" >= 2000', name=op.f('ck_permit_totals_year_min')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_permit_totals_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_permit_totals')),
+    sa.UniqueConstraint('credit_code', 'parameter', 'year', name=op.f('uq_permit_totals_credit_code_parameter_year')),
+    comment='许可排放量 / Permitted totals'
+    )
+    op.create_table('carbon_accounts',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('year', sa.Integer(), nullable=False, comment='年度 / Year'),
+    sa.Column('accounting_unit', sa.Text(), nullable=False, comment='核算单元 / Accounting unit'),
+    sa.Column('co2_t', sa.Double(), nullable=True, comment='二氧化碳排放量 / CO₂'),
+    sa.Column('method', sa.Text(), nullable=True, comment='核算方法 / Method'),
+    sa.Column('output', sa.Double(), nullable=True, comment='产品产量 / Output'),
+    sa.Column('output_unit', sa.Text(), nullable=True, comment='产量单位 / Output unit'),
+    sa.Column('intensity', sa.Double(), nullable=True, comment='单位产品排放强度 / Intensity (t CO₂ per unit of output)'),
+    sa.CheckConstraint('"co2_t" >= 0', name=op.f('ck_carbon_accounts_co2_t_min')),
+    sa.CheckConstraint('"method" IN (\'calculation\', \'mass_balance\', \'measurement\')', name=op.f('ck_carbon_accounts_method_enum')),
+    sa.CheckConstraint('"output" >= 0', name=op.f('ck_carbon_accounts_output_min')),
+    sa.CheckConstraint('"year" <= 2100', name=op.f('ck_carbon_accounts_year_max')),
+    sa.CheckConstraint('"year" >= 2000', name=op.f('ck_carbon_accounts_year_min')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_carbon_accounts_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_carbon_accounts')),
+    sa.UniqueConstraint('credit_code', 'year', 'accounting_unit', name=op.f('uq_carbon_accounts_credit_code_year_accounting_unit')),
+    comment='碳排放核算 / Carbon accounts'
+    )
+    op.create_table('energy_use',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('period', sa.Text(), nullable=False, comment='月份 / Month'),
+    sa.Column('water_m3', sa.Double(), nullable=True, comment='用水量 / Water'),
+    sa.Column('electricity_kwh', sa.Double(), nullable=True, comment='用电量 / Electricity'),
+    sa.Column('gas_m3', sa.Double(), nullable=True, comment='天然气 / Natural gas'),
+    sa.Column('steam_t', sa.Double(), nullable=True, comment='蒸汽 / Steam'),
+    sa.Column('oil_t', sa.Double(), nullable=True, comment='油品 / Oil'),
+    sa.Column('coal_t', sa.Double(), nullable=True, comment='煤炭 / Coal'),
+    sa.Column('biomass_t', sa.Double(), nullable=True, comment='生物质 / Biomass'),
+    sa.CheckConstraint('"biomass_t" >= 0', name=op.f('ck_energy_use_biomass_t_min')),
+    sa.CheckConstraint('"coal_t" >= 0', name=op.f('ck_energy_use_coal_t_min')),
+    sa.CheckConstraint('"electricity_kwh" >= 0', name=op.f('ck_energy_use_electricity_kwh_min')),
+    sa.CheckConstraint('"gas_m3" >= 0', name=op.f('ck_energy_use_gas_m3_min')),
+    sa.CheckConstraint('"oil_t" >= 0', name=op.f('ck_energy_use_oil_t_min')),
+    sa.CheckConstraint('"period" ~ \'^[0-9]{4}-(0[1-9]|1[0-2])$\'', name=op.f('ck_energy_use_period_pattern')),
+    sa.CheckConstraint('"steam_t" >= 0', name=op.f('ck_energy_use_steam_t_min')),
+    sa.CheckConstraint('"water_m3" >= 0', name=op.f('ck_energy_use_water_m3_min')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_energy_use_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_energy_use')),
+    sa.UniqueConstraint('credit_code', 'period', name=op.f('uq_energy_use_credit_code_period')),
+    comment='能源消耗 / Energy use'
+    )
+    op.create_table('ldar_checks',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('unit', sa.Text(), nullable=False, comment='装置 / Process unit'),
+    sa.Column('component_id', sa.Text(), nullable=False, comment='组件编号 / Component id'),
+    sa.Column('component_type', sa.Text(), nullable=False, comment='组件类型 / Component type'),
+    sa.Column('checked_on', sa.Date(), nullable=False, comment='检测日期 / Checked on'),
+    sa.Column('reading_ppm', sa.Double(), nullable=True, comment='检测值 / Reading'),
+    sa.Column('leak_threshold_ppm', sa.Double(), nullable=True, comment='泄漏认定浓度 / Leak threshold'),
+    sa.Column('leaking', sa.Boolean(), nullable=True, comment='是否泄漏 / Leaking'),
+    sa.Column('repaired_on', sa.Date(), nullable=True, comment='修复日期 / Repaired on'),
+    sa.Column('recheck_ppm', sa.Double(), nullable=True, comment='复测值 / Recheck reading'),
+    sa.CheckConstraint('"component_type" IN (\'valve\', \'flange\', \'pump\', \'compressor\', \'open_ended_line\', \'other\')', name=op.f('ck_ldar_checks_component_type_enum')),
+    sa.CheckConstraint('"leak_threshold_ppm" >= 0', name=op.f('ck_ldar_checks_leak_threshold_ppm_min')),
+    sa.CheckConstraint('"reading_ppm" >= 0', name=op.f('ck_ldar_checks_reading_ppm_min')),
+    sa.CheckConstraint('"recheck_ppm" >= 0', name=op.f('ck_ldar_checks_recheck_ppm_min')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_ldar_checks_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ldar_checks')),
+    sa.UniqueConstraint('credit_code', 'component_id', 'checked_on', name=op.f('uq_ldar_checks_credit_code_component_id_checked_on')),
+    comment='泄漏检测与修复 / LDAR checks'
+    )
+    op.create_table('pollutant_catalogue',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('medium', sa.Text(), nullable=False, comment='介质 / Medium'),
+    sa.Column('parameter', sa.Text(), nullable=False, comment='监测因子 / Parameter (HJ 212 code)'),
+    sa.Column('name', sa.Text(), nullable=False, comment='污染物名称 / Name'),
+    sa.Column('reasons', sa.ARRAY(sa.Text()), nullable=True, comment='筛选理由 / Reasons'),
+    sa.Column('annual_load_t', sa.Double(), nullable=True, comment='年排放量 / Annual load'),
+    sa.Column('standard', sa.Text(), nullable=True, comment='执行标准 / Standard'),
+    sa.Column('limit_value', sa.Double(), nullable=True, comment='限值 / Limit'),
+    sa.CheckConstraint('"annual_load_t" >= 0', name=op.f('ck_pollutant_catalogue_annual_load_t_min')),
+    sa.CheckConstraint('"limit_value" >= 0', name=op.f('ck_pollutant_catalogue_limit_value_min')),
+    sa.CheckConstraint('"medium" IN (\'wastewater\', \'exhaust\', \'soil_groundwater\')', name=op.f('ck_pollutant_catalogue_medium_enum')),
+    sa.CheckConstraint('"parameter" ~ \'^[a-z][0-9]{5}$\'', name=op.f('ck_pollutant_catalogue_parameter_pattern')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_pollutant_catalogue_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pollutant_catalogue')),
+    sa.UniqueConstraint('credit_code', 'medium', 'parameter', name=op.f('uq_pollutant_catalogue_credit_code_medium_parameter')),
+    comment='特征污染物名录 / Characteristic-pollutant catalogue'
+    )
+    op.create_table('solid_waste',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('credit_code', sa.Text(), nullable=False, comment='统一社会信用代码 / Enterprise credit code'),
+    sa.Column('period', sa.Text(), nullable=False, comment='月份 / Month'),
+    sa.Column('category', sa.Text(), nullable=False, comment='类别 / Category'),
+    sa.Column('waste_code', sa.Text(), nullable=False, comment='废物代码 / Waste code'),
+    sa.Column('name', sa.Text(), nullable=False, comment='废物名称 / Name'),
+    sa.Column('max_permitted_t_per_year', sa.Double(), nullable=True, comment='许可年最大产生量 / Permitted maximum per year'),
+    sa.Column('generated_t', sa.Double(), nullable=True, comment='产生量 / Generated'),
+    sa.Column('utilised_t', sa.Double(), nullable=True, comment='利用量 / Utilised'),
+    sa.Column('disposed_t', sa.Double(), nullable=True, comment='处置量 / Disposed of'),
+    sa.Column('stored_t', sa.Double(), nullable=True, comment='贮存量 / Stored'),
+    sa.Column('receiver', sa.Text(), nullable=True, comment='接收单位 / Receiver'),
+    sa.Column('receiver_licence_no', sa.Text(), nullable=True, comment="接收单位许可证编号 / Receiver's licence number"),
+    sa.Column('receiver_qualified', sa.Boolean(), nullable=True, comment='接收单位资质符合 / Receiver qualified'),
+    sa.CheckConstraint('"category" IN (\'general\', \'hazardous\')', name=op.f('ck_solid_waste_category_enum')),
+    sa.CheckConstraint('"disposed_t" >= 0', name=op.f('ck_solid_waste_disposed_t_min')),
+    sa.CheckConstraint('"generated_t" >= 0', name=op.f('ck_solid_waste_generated_t_min')),
+    sa.CheckConstraint('"max_permitted_t_per_year" >= 0', name=op.f('ck_solid_waste_max_permitted_t_per_year_min')),
+    sa.CheckConstraint('"period" ~ \'^[0-9]{4}-(0[1-9]|1[0-2])$\'', name=op.f('ck_solid_waste_period_pattern')),
+    sa.CheckConstraint('"stored_t" >= 0', name=op.f('ck_solid_waste_stored_t_min')),
+    sa.CheckConstraint('"utilised_t" >= 0', name=op.f('ck_solid_waste_utilised_t_min')),
+    sa.ForeignKeyConstraint(['credit_code'], ['enterprises.credit_code'], name=op.f('fk_solid_waste_credit_code'), onupdate='CASCADE', ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_solid_waste')),
+    sa.UniqueConstraint('credit_code', 'period', 'waste_code', name=op.f('uq_solid_waste_credit_code_period_waste_code')),
+    comment='固体废物 / Solid waste'
+    )
     # ### end Alembic commands ###
     op.create_check_constraint(
         op.f("ck_outfalls_standard_pattern"),
@@ -64,6 +232,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('solid_waste')
+    op.drop_table('pollutant_catalogue')
+    op.drop_table('ldar_checks')
+    op.drop_table('energy_use')
+    op.drop_table('carbon_accounts')
+    op.drop_table('permit_totals')
+    op.drop_column('outfalls', 'permit_totals')
+    op.drop_column('outfalls', 'latest_load')
+    op.drop_column('outfalls', 'limits')
+    op.drop_index(op.f('ix_discharge_loads_credit_code_parameter_interval'), table_name='discharge_loads', postgresql_using='btree', postgresql_with={})
+    op.drop_table('discharge_loads')
     op.drop_constraint(op.f("ck_outfalls_standard_pattern"), "outfalls", type_="check")
     op.drop_column('outfalls', 'standard_class')
     op.drop_column('outfalls', 'standard')
