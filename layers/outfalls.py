@@ -9,6 +9,11 @@ from layers.spec import Field, FieldType, Group, Layer, Style, choice
 
 T = FieldType
 
+#: How far an online station may stand from the outfall it monitors: its values are the
+#: outfall's (the HJ 212 listener stores an outfall MN's packets under that station, and the
+#: judgement applies the outfall's standard and permit limits to it).
+ONLINE_STATION_RADIUS_M = 50.0
+
 LAYER = Layer(
     id="outfalls",
     zh="排放口",
@@ -92,6 +97,32 @@ LAYER = Layer(
             check=parameter_list_problem,
             aliases=("监测因子", "污染物"),
         ),
+        # The discharge standard the outfall is judged by, and its class as the standard's
+        # table names it (standard_limits.quality_class: GB 8978 三级, GB/T 31962 B, GB 18918
+        # 一级A, GB 16297 表2 ...); a permit limit (permit_limits) overrides it per pollutant.
+        Field(
+            "standard",
+            T.TEXT,
+            "执行标准",
+            "Discharge standard",
+            pattern="^(GB|GB/T|HJ|DB[0-9]{2}(/T)?) [0-9.]+$",
+            aliases=("执行标准编号", "排放标准"),
+        ),
+        Field(
+            "standard_class",
+            T.TEXT,
+            "标准级别",
+            "Standard class",
+            aliases=("执行级别", "标准类别"),
+        ),
+        # Written by `onemap quality --store` (sources.store): the limits in force (the
+        # standard's, or the permit's), the latest day's loads, and the enterprise's running
+        # totals against its permit, as lines a person reads in a popup.
+        Field("limits", T.TEXT, "执行限值", "Limits in force", derived=True),
+        Field("latest_load", T.TEXT, "最新日排放量", "Latest daily load", derived=True),
+        Field(
+            "permit_totals", T.TEXT, "许可排放量执行情况", "Totals against the permit", derived=True
+        ),
     ),
     natural_key=("code",),
     owner_field="credit_code",
@@ -107,6 +138,19 @@ LAYER = Layer(
             ("fugitive", "#e08214"),
         ),
     ),
-    popup=("code", "credit_code", "kind", "height_m", "online", "mn", "pollutants"),
+    popup=(
+        "code",
+        "credit_code",
+        "kind",
+        "height_m",
+        "online",
+        "mn",
+        "pollutants",
+        "standard",
+        "standard_class",
+        "limits",
+        "latest_load",
+        "permit_totals",
+    ),
     source="Jiangsu 7.4.1-7.4.3, Appendix A",
 )

@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 from analytics.quality.judge import judge
 from analytics.quality.store import store_judgement
+from sources.store import store_sources
 from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
@@ -124,6 +125,7 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
         alerts_from_exceedances(
             connection, start.to_pydatetime(), end.to_pydatetime(), end.to_pydatetime()
         )
+    store_sources(engine, start, end, as_of=end)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

@@ -30,8 +30,11 @@ def valid(observations: pd.DataFrame) -> pd.DataFrame:
 
 def _no_unit_as_empty(units: pd.Series) -> pd.Series:
     """Units with a missing one as ``""`` (dimensionless); categories kept."""
-    if isinstance(units.dtype, pd.CategoricalDtype) and "" not in units.cat.categories:
-        units = units.cat.add_categories("")
+    if isinstance(units.dtype, pd.CategoricalDtype):
+        if "" not in units.cat.categories:
+            units = units.cat.add_categories("")
+    elif units.dtype != object:  # no unit at all (pH samples): a float column of NaN
+        units = units.astype(object)
     return units.fillna("")
 
 

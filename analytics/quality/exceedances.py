@@ -1,8 +1,9 @@
 """Exceedance events: runs of consecutive averages beyond the limit in force.
 
-Each station is judged by the standard and class of its type (:data:`.limits.DEFAULT_STANDARDS`)
-for every period that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h
-mean (O₃), annual means, or single samples. Consecutive values beyond the limit (the next hour,
+Each station is judged by the standard and class of its type (:data:`.limits.DEFAULT_STANDARDS`),
+or, at an outfall, by the outfall's own standard, class and permit limits, for every period
+that standard has a limit for: 1 h means, 24 h means, the maximum daily 8 h mean (O₃), annual
+means, or single samples. Consecutive values beyond the limit (the next hour,
 the next day, the next sample) form one event, split where the limit row changes (a new edition). A
 parameter with a range (pH 6-9) has a lower and an upper limit row; each is judged on its own,
 so a value below 6 and one above 9 are separate events. An event has its station, parameter,
@@ -18,7 +19,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.quality.limits import DEFAULT_STANDARDS, limits_by_date, unit_factors
+from analytics.quality.limits import (
+    DEFAULT_STANDARDS,
+    limits_by_date,
+    station_limits,
+    unit_factors,
+)
 
 EVENT_COLUMNS = [
     "station_code",
@@ -53,28 +59,22 @@ def judged_values(
     stations: pd.DataFrame,
     limits: pd.DataFrame,
     standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
+    outfall_stations: pd.DataFrame | None = None,
+    permits: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every average (or sample) beside the limit in force on its date, with ``beyond``.
 
     ``series`` maps a period (``1h``, ``24h``, ``8h``, ``annual``, ``sample``) to a frame of
     station_code, parameter, unit, time (tz-aware start), date (naive local date), value.
-    ``stations``: code, type.
+    ``stations``: code, type. Stations at an outfall are judged by the outfall's standard and
+    its permit limits (``outfall_stations``, ``permits``: see :func:`.limits.station_limits`).
     """
-    applies = pd.DataFrame(
-        [
-            (code, *standards[kind])
-            for code, kind in zip(stations["code"], stations["type"], strict=True)
-            if kind in standards
-        ],
-        columns=["station_code", "standard", "quality_class"],
-    )
+    every = station_limits(stations, limits, standards, outfall_stations, permits)
     parts = []
     for period, frame in series.items():
         # The limit rows each station's parameter is judged by, then one merge of the values
         # with them (rows of parameters without a limit for the period drop out here).
-        candidates = applies.merge(
-            limits[(limits["period"] == period).to_numpy()], on=["standard", "quality_class"]
-        )
+        candidates = every[(every["period"] == period).to_numpy()]
         if frame.empty or candidates.empty:
             continue
         for column in ("station_code", "parameter"):  # merge on the values' categories' codes

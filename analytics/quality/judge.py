@@ -25,7 +25,12 @@ from analytics.quality.averaging import (
     valid,
 )
 from analytics.quality.exceedances import exceedance_events, judged_values
-from analytics.quality.limits import DEFAULT_STANDARDS, read_limits
+from analytics.quality.limits import (
+    DEFAULT_STANDARDS,
+    read_limits,
+    read_outfall_stations,
+    read_permit_limits,
+)
 from analytics.quality.status import offline_thresholds, station_status
 from analytics.quality.water import water_classes
 
@@ -90,6 +95,11 @@ def averaged_series(
     hourly = hourly_means(observations[~is_sampled.to_numpy()], zone)
     hourly["date"] = hourly["time"].dt.tz_localize(None).dt.normalize()
     daily = daily_means(hourly)
+    # Sampled stations' 1 h and 24 h means too, judged only where their standard has a limit of
+    # that period (GB 18918 and GB 8978 limit daily means of an outfall's online data).
+    sampled_hourly = hourly_means(observations[is_sampled.to_numpy()], zone)
+    sampled_hourly["date"] = sampled_hourly["time"].dt.tz_localize(None).dt.normalize()
+    sampled_daily = daily_means(sampled_hourly)
     o3 = hourly[hourly["parameter"] == "a05024"]
     max_8h = daily_max_8h(o3)
     max_1h = daily_max_hourly(o3)
@@ -97,7 +107,13 @@ def averaged_series(
     samples = valid(observations[is_sampled.to_numpy()]).copy()
     samples["time"] = samples["time"].dt.tz_convert(zone)
     samples["date"] = samples["time"].dt.tz_localize(None).dt.normalize()
-    series = {"1h": hourly, "24h": daily, "8h": max_8h, "annual": annual, "max_1h": max_1h}
+    series = {
+        "1h": pd.concat([hourly, sampled_hourly], ignore_index=True),
+        "24h": pd.concat([daily, sampled_daily], ignore_index=True),
+        "8h": max_8h,
+        "annual": annual,
+        "max_1h": max_1h,
+    }
     for name in ("24h", "8h", "annual", "max_1h"):
         frame = series[name]
         frame["date"] = pd.to_datetime(frame["date"])
@@ -125,13 +141,16 @@ def judge(
     with engine.connect() as connection:
         observations = read_observations(connection, start, end)
         limits = read_limits(connection)
+        outfall_stations = read_outfall_stations(connection)
+        permits = read_permit_limits(connection, outfall_stations)
         stations = pd.DataFrame(
             [tuple(r) for r in connection.execute(sa.text("SELECT code, type FROM stations"))],
             columns=["code", "type"],
         )
     series = averaged_series(observations, stations, zone)
     judged_periods = {k: v for k, v in series.items() if k != "max_1h"}
-    events = exceedance_events(judged_values(judged_periods, stations, limits, standards))
+    judged = judged_values(judged_periods, stations, limits, standards, outfall_stations, permits)
+    events = exceedance_events(judged)
     air = set(stations.loc[stations["type"].isin(AIR_AQI_TYPES), "code"])
     aqi_input = {
         "daily": series["24h"],

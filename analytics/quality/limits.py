@@ -17,6 +17,8 @@ import numpy.typing as npt
 import pandas as pd
 import sqlalchemy as sa
 
+from layers.outfalls import ONLINE_STATION_RADIUS_M
+
 LIMIT_COLUMNS = [
     "standard",
     "edition",
@@ -160,3 +162,130 @@ def limit_for(
         return None
     row: pd.Series = rows.iloc[int(np.argmax(rows["valid_from"].to_numpy()))]
     return row
+
+
+#: The stations whose values are an outfall's: a source-online or fugitive station within
+#: :data:`layers.outfalls.ONLINE_STATION_RADIUS_M` of an outfall (the nearest one), with the
+#: standard and class that outfall names.
+OUTFALL_STATIONS_SQL = sa.text(
+    """
+    SELECT s.code, o.code, o.credit_code, o.standard, o.standard_class
+    FROM stations s
+    JOIN LATERAL (
+        SELECT code, credit_code, standard, standard_class FROM outfalls o
+        WHERE ST_DWithin(o.geom::geography, s.geom::geography, :radius_m)
+        ORDER BY o.geom::geography <-> s.geom::geography LIMIT 1
+    ) o ON true
+    WHERE s.type IN ('source_online', 'fugitive')
+    """
+)
+OUTFALL_STATION_COLUMNS = [
+    "station_code",
+    "outfall_code",
+    "credit_code",
+    "standard",
+    "quality_class",
+]
+#: How a permit limit is named where a standard's would be (events, popups).
+PERMIT_STANDARD = "排污许可证 / discharge permit"
+
+
+def read_outfall_stations(connection: sa.Connection) -> pd.DataFrame:
+    """Station → the outfall it monitors, its enterprise and the outfall's standard and class
+    (columns :data:`OUTFALL_STATION_COLUMNS`; standard and class may be empty)."""
+    rows = connection.execute(OUTFALL_STATIONS_SQL, {"radius_m": ONLINE_STATION_RADIUS_M})
+    return pd.DataFrame([tuple(r) for r in rows], columns=OUTFALL_STATION_COLUMNS)
+
+
+def read_permit_limits(connection: sa.Connection, outfall_stations: pd.DataFrame) -> pd.DataFrame:
+    """The ``permit_limits`` rows of the outfalls in ``outfall_stations``, shaped as limit rows
+    (:data:`LIMIT_COLUMNS`) with the station they apply to: the standard is
+    :data:`PERMIT_STANDARD`, the edition the permit number, the class the outfall code."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT outfall_code, permit_no, parameter, period, bound, limit_value, unit,"
+            " valid_from, valid_to FROM permit_limits"
+        )
+    ).all()
+    permits = pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=[
+            "outfall_code",
+            "permit_no",
+            "parameter",
+            "period",
+            "bound",
+            "limit_value",
+            "unit",
+            "valid_from",
+            "valid_to",
+        ],
+    )
+    return permit_limit_rows(permits, outfall_stations)
+
+
+def permit_limit_rows(permits: pd.DataFrame, outfall_stations: pd.DataFrame) -> pd.DataFrame:
+    """Permit rows (outfall_code, permit_no, parameter, period, bound, limit_value, unit,
+    valid_from, valid_to) as typed limit rows with a ``station_code`` column."""
+    joined = permits.merge(outfall_stations[["station_code", "outfall_code"]], on="outfall_code")
+    frame = pd.DataFrame(
+        {
+            "station_code": joined["station_code"],
+            "standard": PERMIT_STANDARD,
+            "edition": joined["permit_no"].fillna("").astype(str),
+            "title": "排污许可证许可排放浓度 / permitted concentration",
+            "parameter": joined["parameter"],
+            "quality_class": joined["outfall_code"],
+            "period": joined["period"],
+            "bound": joined["bound"],
+            "limit_value": joined["limit_value"],
+            "unit": joined["unit"],
+            "valid_from": joined["valid_from"],
+            "valid_to": joined["valid_to"],
+            "clause": "排污许可证 " + joined["permit_no"].fillna("").astype(str) + " / permit",
+            "confirmed": True,
+        }
+    )
+    return _typed(frame)
+
+
+def station_limits(
+    stations: pd.DataFrame,
+    limits: pd.DataFrame,
+    standards: Mapping[str, tuple[str, str]],
+    outfall_stations: pd.DataFrame | None = None,
+    permits: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every limit row each station is judged by, with its ``station_code``.
+
+    A station is judged by the standard and class of its type (``standards``), unless it
+    monitors an outfall that names its own (``outfall_stations``: station_code, standard,
+    quality_class). A permit limit (``permits``, from :func:`permit_limit_rows`) replaces the
+    standard's limits of that pollutant at that station, in every period: the permit states
+    the pollutant's limit, not the standard's.
+    """
+    applies = pd.DataFrame(
+        [
+            (code, *standards[kind])
+            for code, kind in zip(stations["code"], stations["type"], strict=True)
+            if kind in standards
+        ],
+        columns=["station_code", "standard", "quality_class"],
+    )
+    if outfall_stations is not None and not outfall_stations.empty:
+        own = outfall_stations.dropna(subset=["standard", "quality_class"])
+        own = own[(own["standard"] != "") & (own["quality_class"] != "")]
+        applies = pd.concat(
+            [
+                applies[~applies["station_code"].isin(own["station_code"])],
+                own[["station_code", "standard", "quality_class"]],
+            ],
+            ignore_index=True,
+        )
+    candidates = applies.merge(limits, on=["standard", "quality_class"])
+    if permits is None or permits.empty:
+        return candidates
+    overridden = candidates.set_index(["station_code", "parameter"]).index.isin(
+        permits.set_index(["station_code", "parameter"]).index
+    )
+    return pd.concat([candidates[~overridden], permits[candidates.columns]], ignore_index=True)

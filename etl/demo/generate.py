@@ -28,10 +28,12 @@ from etl.demo.frame import (
 )
 from etl.demo.geography import as_multipolygon, build_geography
 from etl.demo.observations import build_observations, count_rows, observation_lines
+from etl.demo.outfall_online import build_outfall_online
 from etl.demo.outfalls import build_outfalls
 from etl.demo.rasters import write_dem, write_population
 from etl.demo.readme import readme_text
 from etl.demo.receptors import build_receptors
+from etl.demo.registers import build_registers
 from etl.demo.sewer import build_network
 from etl.demo.stations import build_stations
 from etl.demo.weather import HOURS, build_weather
@@ -53,6 +55,8 @@ STREAMS = (
     "population",
     "chemicals",
     "emergency",
+    "outfall_online",
+    "registers",
 )
 
 PARK = {
@@ -185,17 +189,34 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
         BY_ID["receptors"],
         [(r.row(), to_lonlat(r.geometry)) for r in receptors],
     )
+    online = build_outfall_online(outfalls, enterprises, rngs["outfall_online"])
     counts["stations"] = write_table(
         out_dir / "stations.csv",
         BY_ID["stations"],
-        [s.row() for s in stations],
-        [_point(s.u, s.v) for s in stations],
+        [s.row() for s in [*stations, *online.stations]],
+        [_point(s.u, s.v) for s in [*stations, *online.stations]],
     )
+    counts["permit_limits"] = write_table(
+        out_dir / "permit_limits.csv", BY_ID["permit_limits"], online.permit_limits
+    )
+    counts["permit_totals"] = write_table(
+        out_dir / "permit_totals.csv", BY_ID["permit_totals"], online.permit_totals
+    )
+    registers = build_registers(enterprises, outfalls, rngs["registers"])
+    for name in (
+        "pollutant_catalogue",
+        "solid_waste",
+        "ldar_checks",
+        "energy_use",
+        "carbon_accounts",
+    ):
+        counts[name] = write_table(out_dir / f"{name}.csv", BY_ID[name], getattr(registers, name))
 
     counts.update(_write_risk(out_dir, chemicals, hazard_sources, rated, emergency, rngs))
 
     if full:
         series = build_observations(stations, weather, episodes, busy, rngs["observations"])
+        series += online.series
         write_gzip_text(out_dir / "observations.csv.gz", observation_lines(series))
         counts["observations"] = count_rows(series)
 

@@ -40,8 +40,12 @@ class Outfall:
     sewer_node: str | None = None
     river_reach: str | None = None
     pollutants: tuple[str, ...] = ()
+    industry_code: str = ""
 
     def row(self) -> dict[str, object]:
+        standard, standard_class = discharge_standard(
+            self.kind, self.industry_code, direct=self.river_reach is not None
+        )
         return {
             "code": self.code,
             "credit_code": self.credit_code,
@@ -52,7 +56,37 @@ class Outfall:
             "sewer_node": self.sewer_node,
             "river_reach": self.river_reach,
             "pollutants": list(self.pollutants),
+            "standard": standard,
+            "standard_class": standard_class,
         }
+
+
+#: Industries (GB/T 4754 classes) under the petrochemical and the synthetic-resin standards.
+PETROCHEMICAL = {"2614", "2619", "2653"}
+SYNTHETIC_RESIN = {"2651"}
+
+
+def discharge_standard(
+    kind: str, industry_code: str, direct: bool
+) -> tuple[str | None, str | None]:
+    """The standard and class a demo outfall names: the WWTP's effluent GB 18918 class 1A;
+    plants' wastewater to the park's sewers GB 8978 grade 3 (chemicals, pharmaceuticals) or
+    GB/T 31962 grade B; stacks and boundary points the industry standard (GB 31571, GB 31572)
+    where one applies, else GB 16297; rain outfalls none."""
+    if kind == "wastewater":
+        if direct:
+            return "GB 18918", "一级A"
+        if industry_code.startswith(("26", "27")):
+            return "GB 8978", "三级"
+        return "GB/T 31962", "B"
+    if kind in {"stack", "fugitive"}:
+        boundary = kind == "fugitive"
+        if industry_code in PETROCHEMICAL:
+            return "GB 31571", "企业边界" if boundary else "排气筒"
+        if industry_code in SYNTHETIC_RESIN:
+            return "GB 31572", "企业边界" if boundary else "排气筒"
+        return "GB 16297", "周界" if boundary else "表2"
+    return None, None
 
 
 def _inside(rng: np.random.Generator, e: Enterprise, margin: float = 25.0) -> tuple[float, float]:
@@ -93,6 +127,7 @@ def _stacks(rng: np.random.Generator, e: Enterprise, used_mn: set[str]) -> list[
                 online=online,
                 mn=mn_number(rng, "31", used_mn) if online else None,
                 pollutants=pollutants,
+                industry_code=industry.code,
             )
         )
     return stacks
@@ -123,6 +158,7 @@ def build_outfalls(
                     mn=mn_number(rng, "32", used_mn),
                     river_reach=geo.reach_for(u, v),
                     pollutants=(*WASTEWATER, "w21001", "w00000"),
+                    industry_code=e.industry.code,
                 )
             )
         elif e.industry.code not in NO_PROCESS_WATER and e.well is not None:
@@ -142,6 +178,7 @@ def build_outfalls(
                     mn=mn_number(rng, "32", used_mn) if e.key_discharger else None,
                     sewer_node=network.wells[e.seq],
                     pollutants=pollutants,
+                    industry_code=e.industry.code,
                 )
             )
         if e.key_discharger and (
@@ -184,6 +221,7 @@ def build_outfalls(
                     u=u,
                     v=v,
                     pollutants=("a24088", *dict.fromkeys(extra)),
+                    industry_code=e.industry.code,
                 )
             )
     return outfalls

@@ -29,12 +29,13 @@ from accounts.audit import set_actor
 from etl.hj212.codec import DATA_FLAGS, VALUE_FIELD, FrameError, Packet, parse_time
 from etl.upsert import upsert
 from layers import get_layer
+from layers.outfalls import ONLINE_STATION_RADIUS_M
 from layers.parameters import BY_CODE
 
 log = logging.getLogger("onemap.hj212")
 
 #: How far an outfall's online station may stand from the outfall's point.
-OUTFALL_STATION_RADIUS_M = 50.0
+OUTFALL_STATION_RADIUS_M = ONLINE_STATION_RADIUS_M
 DEFAULT_KINDS: frozenset[str] = frozenset({"hour"})
 ALL_KINDS: frozenset[str] = frozenset({"realtime", "minute", "hour", "day"})
 

@@ -132,6 +132,16 @@ def quality(
             f"已写入 / stored: {stored.events} 事件 / events, {stored.stations} 站点状态 / "
             f"stations, {alerts} 告警 / alerts"
         )
+        from sources.store import store_sources
+
+        sources = store_sources(engine, begin, finish, as_of=finish)
+        click.echo(f"已写入 / stored: {sources.loads} 排放量 / discharge loads")
+        for row in sources.totals[sources.totals["total_status"] != "normal"].itertuples():
+            click.echo(
+                f"总量预警 / total warning: {row.credit_code} {row.parameter} {row.year} "
+                f"{row.emitted_t:.3g} / {row.permitted_t:g} t ({row.share_pct:g} %, "
+                f"{row.total_status})"
+            )
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)
         events = events.assign(
