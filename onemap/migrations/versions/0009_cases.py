@@ -5,7 +5,7 @@ reviewed; the case layers' table comments, the audit triggers and the history's 
 triggers added by hand).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 14:44:18.312870
 """
 
@@ -23,7 +23,7 @@ from layers import BY_ID
 CASE_LAYERS = ("clues", "inspections", "rectifications", "weather_responses")
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

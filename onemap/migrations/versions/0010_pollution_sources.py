@@ -5,7 +5,7 @@ energy, carbon), each with its audit triggers (generated from the registry, revi
 outfalls' standard check and the triggers added by hand).
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03 14:06:42.746503
 """
 
@@ -25,7 +25,7 @@ AUDITED = (
 
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
