@@ -9,8 +9,8 @@ from __future__ import annotations
 from layers import (
     alerts,
     cameras,
-    clues,
     carbon_accounts,
+    clues,
     discharge_loads,
     emergency_plans,
     emergency_supplies,

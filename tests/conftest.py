@@ -27,7 +27,6 @@ from werkzeug.serving import make_server
 
 from analytics.quality.judge import judge
 from analytics.quality.store import store_judgement
-from sources.store import store_sources
 from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
@@ -36,6 +35,7 @@ from monitoring.from_exceedances import alerts_from_exceedances
 from onemap import cluster, migrate
 from onemap.commands.demo import layer_file
 from onemap.database import ENV_URL, engine_for, normalise_url
+from sources.store import store_sources
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 STANDARDS_DIR = DEMO_DIR.parent / "standards"
