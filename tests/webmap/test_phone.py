@@ -13,7 +13,7 @@ import pytest
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 20_000
 MIN_TARGET_PX = 44
-SHEETS = ("overview", "layers", "legend", "tools", "search")
+SHEETS = ("overview", "live", "layers", "legend", "tools", "search")
 #: The share of the viewport, sampled on a grid, where what is under the finger is the map.
 MAP_SHARE = """() => {
   const map = document.querySelector('.leaflet-container'), w = innerWidth, h = innerHeight;

@@ -10,12 +10,13 @@
   const NARROW = "(max-width: 767.98px)";
   const TITLES = {
     overview: { zh: "概览", en: "Overview" },
+    live: { zh: "告警", en: "Alerts" },
     layers: { zh: "图层", en: "Layers" },
     legend: { zh: "图例", en: "Legend" },
     tools: { zh: "分析", en: "Analyses" },
     search: { zh: "搜索", en: "Search" },
   };
-  const ORDER = ["overview", "layers", "legend", "tools", "search"];
+  const ORDER = ["overview", "live", "layers", "legend", "tools", "search"];
   const TEXT = {
     zh: { close: "关闭", collapse: "收起", expand: "展开" },
     en: { close: "Close", collapse: "Collapse", expand: "Expand" },

@@ -61,6 +61,7 @@
       };
       control.addTo(this.app.map);
       this.el = control.getContainer();
+      this.app.panel(this.el, "live"); // a corner panel from 768 px, a sheet of the bar below
       this.render();
     }
 
