@@ -117,6 +117,7 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/account.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/emergency.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/complaint.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/archive.js"))
 
     start = MacroElement()
     start._template = Template(
