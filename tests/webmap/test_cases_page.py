@@ -1,0 +1,74 @@
+"""The list of cases waiting for a signed-in user on the page, and a transition made from it
+with the inputs its declaration names, in headless Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from onemap.database import engine_for
+from tests.conftest import PASSWORD
+
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture
+def page(site_url: str, browser_context: Any) -> Iterator[Any]:
+    tab = browser_context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(site_url + "/")
+    tab.wait_for_selector(".leaflet-container[data-ready]")
+    tab.errors = errors
+    yield tab
+    tab.close()
+    browser_context.clear_cookies()
+
+
+def test_staff_assign_a_clue_from_their_list(
+    page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any], demo_db_url: str
+) -> None:
+    client = live_site[1].test_client()
+    body = {
+        "properties": {
+            "source": "patrol",
+            "clue_type": "odour",
+            "occurred_at": "2026-12-01T21:00:00+08:00",
+            "description": "页面交办测试 / assigned on the page",
+            "credit_code": demo_accounts["codes"]["ent_a"],
+        }
+    }
+    created = client.post(
+        "/ogcapi/collections/clues/cases", json=body, headers=demo_accounts["headers"]["staff"]
+    )
+    case_no, fid = created.get_json()["properties"]["case_no"], created.get_json()["id"]
+    page.click(".om-sign-in-open")
+    page.fill(".om-sign-in input[name=login]", "staff")
+    page.fill(".om-sign-in input[name=password]", PASSWORD)
+    page.click(".om-sign-in button[type=submit]")
+    page.locator(".om-cases .om-task-list a", has_text=case_no).click()
+    page.locator(".om-case .om-case-state", has_text="登记").wait_for()
+    page.locator('.om-case button.om-transition[data-name="assign"]').click()
+    form = page.locator(".om-transition-form")
+    due = dt.datetime.now() + dt.timedelta(days=7)
+    form.locator("input[name=deadline]").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("input[name=handler]").fill("王工")
+    form.locator("textarea[name=comment]").fill("请企业核查 / please check")
+    form.locator("button[type=submit]").click()
+    message = page.locator(".om-case .om-case-message")
+    message.filter(has_text="已交办").wait_for()  # the new state, shown where it was made
+    page.locator(".om-case .om-case-state", has_text="已交办").wait_for()
+    with engine_for(demo_db_url).connect() as connection:
+        row = connection.execute(
+            sa.text("SELECT state, handler, deadline > now() FROM clues WHERE id = :i"), {"i": fid}
+        ).one()
+    assert tuple(row) == ("assigned", "王工", True)
+    # it no longer waits for the office
+    page.locator(".om-cases .om-task-list a", has_text=case_no).wait_for(state="detached")
+    assert page.errors == []

@@ -1,0 +1,162 @@
+/* The cases waiting for the signed-in user (GET {api}/tasks): near and past deadlines first;
+ * a case opens with its history and a button per transition the user may make now, each with
+ * the inputs its declaration names (cases/spec.py: the fields it sets, a comment, files).
+ * POST {api}/collections/{type}/items/{id}/transitions (multipart). */
+(function () {
+  "use strict";
+
+  const TEXT = {
+    zh: {
+      title: "待办案件", none: "暂无待办", overdue: "已逾期", soon: "即将到期", comment: "办理意见",
+      files: "附件", make: "确定", history: "办理记录", refresh: "刷新", failed: "未办理",
+    },
+    en: {
+      title: "Cases waiting for you", none: "nothing waiting", overdue: "overdue", soon: "due soon",
+      comment: "Comment", files: "Attachments", make: "Confirm", history: "History", refresh: "Refresh",
+      failed: "Not done",
+    },
+  };
+
+  function esc(v) { return window.OneMap.escapeHtml(v === null || v === undefined ? "" : v); }
+
+  /* datetime-local (the browser's zone) as ISO 8601 with its offset. */
+  function isoOf(local) {
+    if (!local) return "";
+    const d = new Date(local);
+    const offset = -d.getTimezoneOffset();
+    const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
+    return `${local}:00${offset >= 0 ? "+" : "-"}${pad(offset / 60)}:${pad(offset % 60)}`;
+  }
+
+  /* A time of the API (UTC) in the browser's own zone: 2026-12-03 22:59. */
+  function localTime(iso) {
+    const d = new Date(iso);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+
+  /* An API time as the value of a datetime-local input (the browser's zone). */
+  function localInput(iso) { return localTime(iso).replace(" ", "T"); }
+
+  class OneMapCases {
+    constructor(app) {
+      this.app = app;
+      this.control = L.control({ position: "bottomleft" });
+      this.control.onAdd = () => {
+        const div = L.DomUtil.create("div", "om-cases leaflet-bar");
+        div.hidden = true;
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      this.control.addTo(app.map);
+      this.box = this.control.getContainer();
+      document.addEventListener("onemap:account", (e) => this.follow(e.detail));
+    }
+
+    t(key) { return (TEXT[this.app.lang] || TEXT.zh)[key]; }
+    request(url, options) { return this.app.account.request(url, options); }
+
+    follow(user) {
+      const login = user ? user.login : null;
+      if (login === this.login) return;
+      this.login = login;
+      this.box.hidden = !login;
+      if (login) this.list();
+    }
+
+    async list() {
+      const answer = await this.request(`${this.app.config.api}/tasks`);
+      const tasks = answer.ok ? (await answer.json()).tasks : [];
+      const flag = (t) => (t.overdue ? `<span class="om-overdue">${esc(this.t("overdue"))}</span>`
+        : t.due_soon ? `<span class="om-soon">${esc(this.t("soon"))}</span>` : "");
+      const rows = tasks.map((t) => `<li><a href="#" data-type="${esc(t.case_type)}" data-id="${esc(t.id)}">`
+        + `${esc(t.case_no)}</a> ${esc(t.state_title.split(" / ")[this.app.lang === "zh" ? 0 : 1])} ${flag(t)}</li>`);
+      this.box.innerHTML = `<h4>${esc(this.t("title"))} (${tasks.length})
+        <button type="button" class="om-cases-refresh">${esc(this.t("refresh"))}</button></h4>
+        <ul class="om-task-list">${rows.join("") || `<li>${esc(this.t("none"))}</li>`}</ul>
+        <div class="om-case"></div>`;
+      this.box.querySelector(".om-cases-refresh").addEventListener("click", () => this.list());
+      this.box.querySelectorAll(".om-task-list a").forEach((a) => a.addEventListener("click", (e) => {
+        e.preventDefault();
+        this.open(a.dataset.type, a.dataset.id);
+      }));
+    }
+
+    url(type, id) { return `${this.app.config.api}/collections/${encodeURIComponent(type)}/items/${encodeURIComponent(id)}/transitions`; }
+
+    async open(type, id, message) {
+      const answer = await this.request(this.url(type, id));
+      if (!answer.ok) return;
+      const c = await answer.json();
+      const zh = this.app.lang === "zh";
+      const history = c.history.map((h) => `<li>${esc(localTime(h.time))} ${esc(zh ? h.zh : h.en)}`
+        + `${h.comment ? `：${esc(h.comment)}` : ""}</li>`).join("");
+      const buttons = c.transitions.map((t) => `<button type="button" class="om-transition" data-name="${esc(t.name)}">`
+        + `${esc(zh ? t.zh : t.en)}</button>`).join("");
+      const panel = this.box.querySelector(".om-case");
+      panel.innerHTML = `<p class="om-case-title"><b>${esc(c.properties.case_no)}</b> `
+        + `<span class="om-case-state">${esc(c.state_title)}</span></p>`
+        + `<p>${esc(c.properties.description || c.properties.problem || "")}</p>`
+        + `<details><summary>${esc(this.t("history"))}</summary><ol>${history}</ol></details>`
+        + `<div class="om-transitions">${buttons}</div><form class="om-transition-form" hidden></form>`
+        + `<div class="om-case-message" role="alert">${esc(message || "")}</div>`;
+      panel.querySelectorAll("button.om-transition").forEach((b) => b.addEventListener("click", () => {
+        this.form(type, id, c.transitions.find((t) => t.name === b.dataset.name), c.properties);
+      }));
+    }
+
+    /* The inputs of one transition, from its declaration, filled with the case's values; a
+     * required one already set need not be given again (a renewed one must). */
+    form(type, id, transition, current) {
+      const zh = this.app.lang === "zh";
+      const form = this.box.querySelector(".om-transition-form");
+      const inputs = transition.fields.map((f) => {
+        const kind = f.type === "timestamptz" ? "datetime-local" : "text";
+        const value = current[f.name] === null || current[f.name] === undefined ? "" : current[f.name];
+        const shown = kind === "datetime-local" && value ? localInput(value) : value;
+        const renewed = transition.renewed.includes(f.name);
+        const required = renewed || (transition.required.includes(f.name) && !value);
+        return `<label>${esc(zh ? f.zh : f.en)}<input name="${esc(f.name)}" type="${kind}" data-type="${esc(f.type)}"`
+          + ` value="${esc(renewed ? "" : shown)}"${required ? " required" : ""}></label>`;
+      }).join("");
+      form.innerHTML = `<h5>${esc(zh ? transition.zh : transition.en)}</h5>${inputs}`
+        + `<label>${esc(this.t("comment"))}<textarea name="comment" rows="2"${transition.comment_required ? " required" : ""}></textarea></label>`
+        + `<label>${esc(this.t("files"))}<input type="file" name="files" multiple></label>`
+        + `<button type="submit">${esc(this.t("make"))}</button>`;
+      form.hidden = false;
+      form.onsubmit = async (e) => {
+        e.preventDefault();
+        const data = new FormData();
+        data.append("transition", transition.name);
+        data.append("comment", form.elements.comment.value);
+        const properties = {};
+        for (const f of transition.fields) {
+          const input = form.elements[f.name];
+          // only what was changed: an unchanged value is not set again
+          if (input.value && input.value !== input.defaultValue) {
+            properties[f.name] = f.type === "timestamptz" ? isoOf(input.value) : input.value;
+          }
+        }
+        data.append("properties", JSON.stringify(properties));
+        for (const file of form.elements.files.files) data.append("files", file, file.name);
+        const answer = await this.request(this.url(type, id), { method: "POST", body: data });
+        const body = await answer.json().catch(() => ({}));
+        if (!answer.ok) {
+          this.box.querySelector(".om-case-message").textContent = `${this.t("failed")}: ${body.description || answer.status}`;
+          return;
+        }
+        await this.list();
+        await this.open(type, id, body.state_title);
+      };
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (window.onemap && window.onemap.account) {
+      window.onemap.cases = new OneMapCases(window.onemap);
+      window.onemap.cases.follow(window.onemap.account.user);
+    }
+  });
+  window.OneMapCases = OneMapCases;
+})();
