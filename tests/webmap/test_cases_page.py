@@ -72,3 +72,29 @@ def test_staff_assign_a_clue_from_their_list(
     # it no longer waits for the office
     page.locator(".om-cases .om-task-list a", has_text=case_no).wait_for(state="detached")
     assert page.errors == []
+
+
+def test_the_schedule_and_the_files_as_tables(page: Any, demo_db_url: str) -> None:
+    page.click(".om-sign-in-open")
+    page.fill(".om-sign-in input[name=login]", "staff")
+    page.fill(".om-sign-in input[name=password]", PASSWORD)
+    page.click(".om-sign-in button[type=submit]")
+    page.locator('.om-reports button[data-report="schedule"]').click()
+    table = page.locator('.om-case table[data-report="schedule"]')
+    table.wait_for()
+    with engine_for(demo_db_url).connect() as connection:
+        classified = connection.execute(
+            sa.text("SELECT count(*) FROM enterprises WHERE inspection_class IS NOT NULL")
+        ).scalar_one()
+    assert table.locator("tbody tr").count() == classified
+    page.locator('.om-reports button[data-report="archive"]').click()
+    files = page.locator('.om-case table[data-report="archive"]')
+    files.wait_for()
+    first = files.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert sum(int(n) for n in first[1:]) == 33  # present + expired + missing: the 33 items
+    link = page.locator(".om-reports a.om-stats-xlsx").get_attribute("href")
+    assert link.endswith("/collections/clues/statistics?by=source&f=xlsx")
+    with page.expect_download() as download:  # with the session's cookie: the staff's rows
+        page.locator(".om-reports a.om-stats-xlsx").click()
+    assert download.value.suggested_filename == "clues-statistics-source.xlsx"
+    assert page.errors == []

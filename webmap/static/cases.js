@@ -9,11 +9,16 @@
     zh: {
       title: "待办案件", none: "暂无待办", overdue: "已逾期", soon: "即将到期", comment: "办理意见",
       files: "附件", make: "确定", history: "办理记录", refresh: "刷新", failed: "未办理",
+      schedule: "检查计划", archive: "一企一档", stats: "线索统计（XLSX）", name: "企业", cls: "类别",
+      state: "状态", due: "期限", present: "齐全", expired: "过期", missing: "缺失",
+      done: "已检查", duenow: "待检查", late: "已逾期",
     },
     en: {
       title: "Cases waiting for you", none: "nothing waiting", overdue: "overdue", soon: "due soon",
       comment: "Comment", files: "Attachments", make: "Confirm", history: "History", refresh: "Refresh",
-      failed: "Not done",
+      failed: "Not done", schedule: "Inspection schedule", archive: "Enterprise files", stats: "Clue statistics (XLSX)",
+      name: "Enterprise", cls: "Class", state: "State", due: "Due by", present: "present", expired: "expired",
+      missing: "missing", done: "done", duenow: "due", late: "overdue",
     },
   };
 
@@ -75,12 +80,32 @@
       this.box.innerHTML = `<h4>${esc(this.t("title"))} (${tasks.length})
         <button type="button" class="om-cases-refresh">${esc(this.t("refresh"))}</button></h4>
         <ul class="om-task-list">${rows.join("") || `<li>${esc(this.t("none"))}</li>`}</ul>
+        <div class="om-reports"><button type="button" data-report="schedule">${esc(this.t("schedule"))}</button>
+        <button type="button" data-report="archive">${esc(this.t("archive"))}</button>
+        <a class="om-stats-xlsx" href="${esc(this.app.config.api)}/collections/clues/statistics?by=source&amp;f=xlsx">${esc(this.t("stats"))}</a></div>
         <div class="om-case"></div>`;
+      this.box.querySelectorAll(".om-reports button").forEach((b) => b.addEventListener("click", () => this.report(b.dataset.report)));
       this.box.querySelector(".om-cases-refresh").addEventListener("click", () => this.list());
       this.box.querySelectorAll(".om-task-list a").forEach((a) => a.addEventListener("click", (e) => {
         e.preventDefault();
         this.open(a.dataset.type, a.dataset.id);
       }));
+    }
+
+    /* The schedule or the files' completeness as a table (the rows the server lets the user see). */
+    async report(kind) {
+      const url = kind === "schedule" ? `${this.app.config.api}/collections/inspections/schedule` : `${this.app.config.api}/archive`;
+      const answer = await this.request(url);
+      const panel = this.box.querySelector(".om-case");
+      if (!answer.ok) { panel.textContent = String(answer.status); return; }
+      const body = await answer.json();
+      const words = { done: this.t("done"), due: this.t("duenow"), overdue: this.t("late") };
+      const head = kind === "schedule" ? ["name", "cls", "state", "due"] : ["name", "present", "expired", "missing"];
+      const cells = kind === "schedule"
+        ? body.enterprises.map((r) => [r.name, r.inspection_class, words[r.state], r.due_by])
+        : body.enterprises.map((r) => [r.name, r.present, r.expired, r.missing]);
+      panel.innerHTML = `<table class="om-table om-report" data-report="${esc(kind)}"><thead><tr>${head.map((h) => `<th>${esc(this.t(h))}</th>`).join("")}</tr></thead>`
+        + `<tbody>${cells.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
     }
 
     url(type, id) { return `${this.app.config.api}/collections/${encodeURIComponent(type)}/items/${encodeURIComponent(id)}/transitions`; }
