@@ -98,3 +98,34 @@ def test_the_schedule_and_the_files_as_tables(page: Any, demo_db_url: str) -> No
         page.locator(".om-reports a.om-stats-xlsx").click()
     assert download.value.suggested_filename == "clues-statistics-source.xlsx"
     assert page.errors == []
+
+
+def test_an_exceedance_becomes_a_clue_with_one_click(page: Any, demo_db_url: str) -> None:
+    page.click(".om-sign-in-open")
+    page.fill(".om-sign-in input[name=login]", "staff")
+    page.fill(".om-sign-in input[name=password]", PASSWORD)
+    page.click(".om-sign-in button[type=submit]")
+    page.wait_for_selector(".om-account .om-login:has-text('staff')")
+    response = page.request.get(
+        page.url.rstrip("/") + "/ogcapi/collections/exceedances/items?f=json&limit=1&offset=3"
+    )
+    feature = response.json()["features"][0]
+    page.evaluate(
+        "(f) => { const app = window.onemap; app.show(app.layers.exceedances.cfg, f); }", feature
+    )
+    page.locator(".leaflet-popup .om-popup button.om-to-clue").click()
+    answer = page.locator(".leaflet-popup .om-to-clue-answer")
+    answer.filter(has_text="XS").wait_for()
+    case_no = answer.inner_text().strip()
+    page.locator(".om-case .om-case-title", has_text=case_no).wait_for()  # opened in the list
+    with engine_for(demo_db_url).connect() as connection:
+        row = connection.execute(
+            sa.text(
+                "SELECT c.exceedance_id, c.trace_process IS NOT DISTINCT FROM x.trace_process "
+                "FROM clues c "
+                "JOIN exceedances x ON x.id = c.exceedance_id WHERE c.case_no = :n"
+            ),
+            {"n": case_no},
+        ).one()
+    assert tuple(row) == (feature["id"], True)
+    assert page.errors == []

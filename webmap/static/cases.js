@@ -11,14 +11,14 @@
       files: "附件", make: "确定", history: "办理记录", refresh: "刷新", failed: "未办理",
       schedule: "检查计划", archive: "一企一档", stats: "线索统计（XLSX）", name: "企业", cls: "类别",
       state: "状态", due: "期限", present: "齐全", expired: "过期", missing: "缺失",
-      done: "已检查", duenow: "待检查", late: "已逾期",
+      done: "已检查", duenow: "待检查", late: "已逾期", toClue: "转为问题线索",
     },
     en: {
       title: "Cases waiting for you", none: "nothing waiting", overdue: "overdue", soon: "due soon",
       comment: "Comment", files: "Attachments", make: "Confirm", history: "History", refresh: "Refresh",
       failed: "Not done", schedule: "Inspection schedule", archive: "Enterprise files", stats: "Clue statistics (XLSX)",
       name: "Enterprise", cls: "Class", state: "State", due: "Due by", present: "present", expired: "expired",
-      missing: "missing", done: "done", duenow: "due", late: "overdue",
+      missing: "missing", done: "done", duenow: "due", late: "overdue", toClue: "Make it a clue",
     },
   };
 
@@ -57,6 +57,37 @@
       this.control.addTo(app.map);
       this.box = this.control.getContainer();
       document.addEventListener("onemap:account", (e) => this.follow(e.detail));
+      app.map.on("popupopen", (e) => this.exceedanceButton(e.popup));
+    }
+
+    /* An exceedance's popup, for a signed-in user: one click registers it as a clue carrying
+     * its trace (the server decides whether this user may register clues). */
+    exceedanceButton(popup) {
+      const root = popup.getElement && popup.getElement();
+      const box = root && root.querySelector('.om-popup[data-layer="exceedances"]');
+      const link = box && box.querySelector("a.om-api");
+      const match = link && link.getAttribute("href").match(/\/items\/([^/?]+)/);
+      if (!this.login || !match || box.querySelector(".om-to-clue")) return;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "om-to-clue";
+      button.textContent = this.t("toClue");
+      const said = document.createElement("div");
+      said.className = "om-to-clue-answer";
+      button.addEventListener("click", async (e) => {
+        e.stopPropagation();
+        const body = { properties: { exceedance_id: Number(decodeURIComponent(match[1])) } };
+        const answer = await this.request(`${this.app.config.api}/collections/clues/cases`, {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        });
+        const got = await answer.json().catch(() => ({}));
+        if (!answer.ok) { said.textContent = got.description || String(answer.status); return; }
+        said.textContent = got.properties.case_no;
+        button.disabled = true;
+        await this.list();
+        await this.open("clues", got.id);
+      });
+      box.append(button, said);
     }
 
     t(key) { return (TEXT[this.app.lang] || TEXT.zh)[key]; }
