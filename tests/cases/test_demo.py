@@ -9,7 +9,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cases.archive import completeness_table
-from cases.demo import DEMO_ITEMS, load_demo_cases
+from cases.demo import load_demo_cases
+from cases.demo_archive import DEMO_ITEMS
 from cases.documents import ENV_DIR, DocumentStore
 from cases.schedule import schedule
 from etl.load import load_file
