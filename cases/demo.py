@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from accounts import audit
 from cases import documents
 from cases.clues import CLUES
-from cases.demo_archive import file_demo_archive
+from cases.demo_archive import STAFF, file_demo_archive
 from cases.g1 import codes
 from cases.inspections import INSPECTIONS, RECTIFICATIONS
 from cases.schedule import PERIOD_MONTHS, period_of
@@ -35,7 +35,6 @@ DEFAULT_SEED = 20261203
 #: One step of a demo case: transition, target state, time, actor, comment.
 Step = tuple[str, str, dt.datetime, str, str | None]
 DAY = dt.timedelta(days=1)
-STAFF = "user:demo-staff"
 CHECKLIST = (
     "环保手续 / procedures",
     "污染治理设施 / pollution control",
