@@ -4,7 +4,8 @@ Over the twelve months before ``as_of``: inspections of every classified enterpr
 (about one in ten periods missed), their G.1 findings and rectifications (most closed, some
 open and overdue); clues from patrols, supervision and the monitoring year's exceedances
 (carrying their trace); anonymous complaints; three heavy-pollution-weather notices to the key
-dischargers with a few late and missing answers. The rows and their histories are written with
+dischargers with a few late and missing answers; each enterprise's E.1 file with placeholder
+PDFs, some items expired, some missing. The rows and their histories are written with
 their own past times, which the API cannot do (it stamps every change with the present), in one
 transaction; the audit trail names the loader.
 """
@@ -21,7 +22,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from accounts import audit
+from cases import documents
 from cases.clues import CLUES
+from cases.demo_archive import STAFF, file_demo_archive
 from cases.g1 import codes
 from cases.inspections import INSPECTIONS, RECTIFICATIONS
 from cases.schedule import PERIOD_MONTHS, period_of
@@ -32,7 +35,6 @@ DEFAULT_SEED = 20261203
 #: One step of a demo case: transition, target state, time, actor, comment.
 Step = tuple[str, str, dt.datetime, str, str | None]
 DAY = dt.timedelta(days=1)
-STAFF = "user:demo-staff"
 CHECKLIST = (
     "环保手续 / procedures",
     "污染治理设施 / pollution control",
@@ -132,6 +134,8 @@ def _inspections(
             day = period_end
             if w.rng.random() < 0.1:
                 continue  # a missed period: the schedule shows it overdue
+            if period_end > as_of.date() and w.rng.random() < 0.4:
+                continue  # the current period: not everyone is done yet (due)
             first = max(period_start, start.date())
             last = min(period_end - DAY, as_of.date() - DAY)
             if last < first:
@@ -327,9 +331,14 @@ def _weather(w: _Writer, listed: list[str], as_of: dt.datetime) -> dict[str, int
 
 
 def load_demo_cases(
-    engine: sa.Engine, actor: str, as_of: dt.datetime, seed: int = DEFAULT_SEED
+    engine: sa.Engine,
+    actor: str,
+    as_of: dt.datetime,
+    seed: int = DEFAULT_SEED,
+    store: documents.DocumentStore | None = None,
 ) -> dict[str, int]:
-    """Write the demo cases of the year before ``as_of``; how many of each kind."""
+    """Write the demo cases of the year before ``as_of`` (and, given a ``store``, each
+    enterprise's E.1 file); how many of each kind."""
     rng = random.Random(seed)
     start = as_of - 365 * DAY
     with engine.begin() as connection:
@@ -349,4 +358,6 @@ def load_demo_cases(
         counts |= _clues(w, enterprises, start, as_of)
         listed = [e["credit_code"] for e in enterprises if e["key_discharger"]]
         counts |= _weather(w, listed, as_of)
+        if store is not None:
+            counts |= file_demo_archive(connection, store, rng, enterprises, as_of)
     return counts

@@ -83,6 +83,15 @@ def read_case(
         "case_type": case_type.id,
         "properties": properties,
         "state_title": case_type.state_title(row["state"]),
-        "transitions": [t.as_json() for t in allowed_transitions(case_type, principal, dict(row))],
+        "transitions": [
+            t.as_json()
+            | {
+                "fields": [
+                    {"name": f.name, "zh": f.zh, "en": f.en, "type": str(f.type)}
+                    for f in (case_type.layer.field(n) for n in t.sets)
+                ]
+            }
+            for t in allowed_transitions(case_type, principal, dict(row))
+        ],
         "history": history,
     }

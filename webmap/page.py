@@ -131,6 +131,8 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/pwa.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/live.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/complaint.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/archive.js"))
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/cases.js"))  # after account.js
 
     start = MacroElement()
     start._template = Template(

@@ -114,7 +114,9 @@ def cases_command(seed: int | None, as_of: str | None) -> None:
     import sqlalchemy as sa
 
     from cases.demo import DEFAULT_SEED, load_demo_cases
+    from cases.documents import DocumentStore
     from cases.values import parse_time
+    from onemap.cluster import default_data_dir
     from onemap.database import cli_actor, database_url, engine_for
 
     engine = engine_for(database_url())
@@ -128,6 +130,9 @@ def cases_command(seed: int | None, as_of: str | None) -> None:
         click.echo("示例案件已写入 / the demo cases are loaded already: nothing written")
         return
     end = parse_time(as_of, "--as-of") if as_of else dt.datetime.now(dt.UTC)
-    counts = load_demo_cases(engine, cli_actor(), end, DEFAULT_SEED if seed is None else seed)
+    store = DocumentStore.configured(default_data_dir() / "documents")
+    counts = load_demo_cases(
+        engine, cli_actor(), end, DEFAULT_SEED if seed is None else seed, store
+    )
     for kind, count in counts.items():
         click.echo(f"  {kind:<19} {count:>6}")

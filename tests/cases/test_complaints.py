@@ -112,7 +112,7 @@ def test_complaints_without_a_place_or_a_description_are_refused(
 
 def test_complaints_are_rate_limited_per_address(client: FlaskClient) -> None:
     address, other = next(_addresses), next(_addresses)
-    for _ in range(complaints.PER_WINDOW):
+    for _ in range(complaints.per_window()):
         assert _file(client, address, _complaint()).status_code == 201
     refused = _file(client, address, _complaint())
     assert refused.status_code == 429

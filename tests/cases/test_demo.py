@@ -8,7 +8,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from cases.archive import completeness_table
 from cases.demo import load_demo_cases
+from cases.demo_archive import DEMO_ITEMS
+from cases.documents import ENV_DIR, DocumentStore
 from cases.schedule import schedule
 from etl.load import load_file
 
@@ -43,9 +46,12 @@ def _fingerprint(engine: sa.Engine) -> list[tuple[str, str, str]]:
         ]
 
 
-def test_a_year_of_demo_cases(engine: sa.Engine, db_url: str, cli_env: dict[str, str]) -> None:
+def test_a_year_of_demo_cases(
+    engine: sa.Engine, db_url: str, cli_env: dict[str, str], tmp_path: Path
+) -> None:
     _park(engine)
-    counts = load_demo_cases(engine, "cli:test", AS_OF)
+    store = DocumentStore(tmp_path / "documents")
+    counts = load_demo_cases(engine, "cli:test", AS_OF, store=store)
     assert counts["inspections"] > 50 and counts["rectifications"] > 20
     assert counts["clues"] == 41 and counts["complaints"] == 15  # one exceedance, 40 others
     assert counts["weather_notices"] == 3
@@ -82,15 +88,26 @@ def test_a_year_of_demo_cases(engine: sa.Engine, db_url: str, cli_env: dict[str,
 
     staff = Principal("staff", "staff", frozenset(SHIPPED["staff"].permissions))
     rows = schedule(engine, staff, AS_OF.date())
-    assert {r["state"] for r in rows} >= {"done", "overdue"}
+    assert {r["state"] for r in rows} >= {"done", "due", "overdue"}
+    # every enterprise has a file: some items present, some expired, some missing
+    table = completeness_table(engine, staff, AS_OF.date())
+    with engine.connect() as connection:
+        enterprises = connection.execute(sa.text("SELECT count(*) FROM enterprises")).scalar_one()
+    assert len(table) == enterprises
+    assert all(r["present"] > 0 for r in table)
+    assert sum(r["expired"] for r in table) > 0 and all(r["missing"] > 0 for r in table)
+    # content-addressed: one placeholder per item kind, stored once however often filed
+    stored = [p for p in (tmp_path / "documents").rglob("*") if p.is_file()]
+    assert len(stored) == len(DEMO_ITEMS) < counts["archive_documents"]
 
     # the command writes the same year again from the same seed, and only once
     first = _fingerprint(engine)
     with engine.begin() as connection:
-        for table in (*CASE_TABLES, "case_transitions"):
+        for table in (*CASE_TABLES, "case_transitions", "documents"):
             connection.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             connection.execute(sa.text(f"DELETE FROM {table}"))
             connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+    cli_env = cli_env | {ENV_DIR: str(tmp_path / "documents")}
     command = [".venv/bin/onemap", "demo", "cases", "--as-of", AS_OF.isoformat()]
     root = Path(__file__).resolve().parents[2]
     ran = subprocess.run(command, env=cli_env, cwd=root, capture_output=True, text=True)

@@ -80,6 +80,8 @@
     }
 
     render() {
+      // other panels follow who is signed in (cases.js: the list of cases waiting for them)
+      document.dispatchEvent(new CustomEvent("onemap:account", { detail: this.user }));
       if (!this.user) {
         this.box.innerHTML = `<button type="button" class="om-sign-in-open">${esc(this.t("signIn"))}</button>`
           + `<form class="om-sign-in" hidden>`
