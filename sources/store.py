@@ -19,7 +19,7 @@ from layers import get_layer
 from layers.parameters import BY_CODE
 from layers.shared_fields import AVERAGING_PERIOD
 from sources.loads import discharge_loads
-from sources.totals import running_totals, total_line
+from sources.totals import amount, running_totals, total_line
 
 PERIOD_ZH = {str(c.value): c.zh for c in AVERAGING_PERIOD.choices}
 BOUND_SIGN = {"upper": "≤", "lower": "≥"}
@@ -91,7 +91,7 @@ def latest_load_lines(loads: pd.DataFrame) -> dict[str, str]:
     return {
         code: f"{group['period_start'].iloc[0]}："
         + "，".join(
-            f"{_name(p)} {kg:.3g} kg"
+            f"{_name(p)} {amount(kg)} kg"
             for p, kg in zip(group["parameter"], group["load_kg"], strict=True)
         )
         for code, group in last.groupby("outfall_code")
@@ -243,4 +243,12 @@ def store_sources(
         written = store_loads(connection, loads)
         store_outfall_lines(connection, loads, on)
         totals = store_totals(connection, on)
+        # carbon intensity (t CO₂ per unit of output) where the output is given
+        connection.execute(
+            sa.text(
+                "UPDATE carbon_accounts SET intensity = CASE WHEN output > 0"
+                " THEN co2_t / output END WHERE intensity IS DISTINCT FROM"
+                " (CASE WHEN output > 0 THEN co2_t / output END)"
+            )
+        )
     return StoredSources(loads=written, totals=totals)

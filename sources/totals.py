@@ -45,10 +45,16 @@ def running_totals(permits: pd.DataFrame, yearly_loads: pd.DataFrame) -> pd.Data
 STATUS_ZH = {"normal": "正常", "warning": "预警", "exceeded": "超总量"}
 
 
+def amount(value: float) -> str:
+    """An amount as a person reads it: three significant figures below 100, else thousands
+    separated with one decimal (``8.52``, ``90.4``, ``1,290.3``)."""
+    return f"{value:.3g}" if abs(value) < 100 else f"{value:,.1f}"
+
+
 def total_line(row: pd.Series) -> str:
     """``2025 化学需氧量 8.5 / 10 t（85.0 %，预警）`` for one permit row."""
     name = BY_CODE[row["parameter"]].zh if row["parameter"] in BY_CODE else row["parameter"]
     return (
-        f"{row['year']} {name} {row['emitted_t']:.3g} / {row['permitted_t']:g} t"
+        f"{row['year']} {name} {amount(row['emitted_t'])} / {row['permitted_t']:g} t"
         f"（{row['share_pct']:g} %，{STATUS_ZH[row['total_status']]}）"
     )
