@@ -58,3 +58,12 @@ def total_line(row: pd.Series) -> str:
         f"{row['year']} {name} {amount(row['emitted_t'])} / {row['permitted_t']:g} t"
         f"（{row['share_pct']:g} %，{STATUS_ZH[row['total_status']]}）"
     )
+
+
+def park_totals(targets: pd.DataFrame, yearly_loads: pd.DataFrame) -> pd.DataFrame:
+    """The park's ``targets`` (year, parameter, target_t) with ``emitted_t``, ``share_pct`` and
+    ``total_status`` from ``yearly_loads`` (parameter, year, load_kg of the outfalls that count
+    for the park: see ``layers.park_targets``), by the thresholds of :func:`running_totals`."""
+    permits = targets.rename(columns={"target_t": "permitted_t"}).assign(credit_code="park")
+    out = running_totals(permits, yearly_loads.assign(credit_code="park"))
+    return out.drop(columns=["credit_code"]).rename(columns={"permitted_t": "target_t"})

@@ -136,6 +136,12 @@ def quality(
                 f"{row.emitted_t:.3g} / {row.permitted_t:g} t ({row.share_pct:g} %, "
                 f"{row.total_status})"
             )
+        for row in sources.park[sources.park["total_status"] != "normal"].itertuples():
+            click.echo(
+                f"园区总量预警 / park total warning: {row.parameter} {row.year} "
+                f"{row.emitted_t:.3g} / {row.target_t:g} t ({row.share_pct:g} %, "
+                f"{row.total_status})"
+            )
     if output_dir is not None:
         output_dir.mkdir(parents=True, exist_ok=True)
         events = events.assign(
