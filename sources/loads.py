@@ -158,6 +158,7 @@ def read_hourly(
         na_values={"value": [""], "unit": [""], "cou": [""]},
         parse_dates=["hour"],
     )
+    frame["hour"] = pd.to_datetime(frame["hour"])  # typed even when no row came back
     frame["value"] = frame["value"].astype(float)
     frame["cou"] = frame["cou"].astype(float)
     return frame

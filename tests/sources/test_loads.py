@@ -147,3 +147,12 @@ def test_a_range_that_ends_before_it_starts_is_refused(engine: sa.Engine) -> Non
     t = pd.Timestamp("2025-01-01T00:00+08:00")
     with pytest.raises(SourceError):
         store_sources(engine, t, t)
+
+
+def test_a_park_without_online_outfalls_stores_no_loads(park: Any, engine: sa.Engine) -> None:
+    park.station("AQ", park.at(0, 0), kind="air")
+    park.hourly("AQ", "a21026", [10.0] * 3, park.DAY, "μg/m³")
+    park.conn.commit()
+    start = pd.Timestamp(park.DAY)
+    stored = store_sources(engine, start, start + pd.Timedelta(days=1))
+    assert stored.loads == 0 and stored.totals.empty and stored.park.empty
