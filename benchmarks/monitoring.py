@@ -182,7 +182,8 @@ def bench_quality(server: str, repeat: int, keep: bool) -> list[tuple[str, str]]
             t0 = time.perf_counter()
             result = judge(engine, start, end)
             t1 = time.perf_counter()
-            loads = discharge_loads(engine, start, end)
+            # the loads from the observations the judgement read, as `onemap quality --store` does
+            loads = discharge_loads(engine, start, end, observations=result.observations)
             t2 = time.perf_counter()
             times.append(t1 - t0)
             load_times.append(t2 - t1)

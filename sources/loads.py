@@ -164,6 +164,29 @@ def read_hourly(
     return frame
 
 
+def hourly_from_observations(
+    observations: pd.DataFrame, stations: list[str], zone: str
+) -> pd.DataFrame:
+    """What :func:`read_hourly` returns, from observations already read (the judgement's frame:
+    station_code, time in UTC, parameter, value, unit, flag), so a year is read once."""
+    mine = observations[observations["station_code"].isin(stations).to_numpy()]
+    flag = mine["flag"]
+    mine = mine[(mine["value"].notna() & (flag.isna() | flag.eq("N"))).to_numpy()]
+    frame = pd.DataFrame(
+        {
+            "station_code": mine["station_code"].astype(str).to_numpy(),
+            "parameter": mine["parameter"].astype(str).to_numpy(),
+            "hour": mine["time"].dt.tz_convert(zone).dt.floor("h").dt.tz_localize(None).to_numpy(),
+            "value": mine["value"].to_numpy(dtype=float),
+            "unit": mine["unit"].astype(object).to_numpy(),
+        }
+    )
+    grouped = frame.groupby(["station_code", "parameter", "hour"], sort=False)
+    out = grouped.agg(value=("value", "mean"), unit=("unit", "first")).reset_index()
+    out["cou"] = np.nan  # the observations carry no Cou yet
+    return out
+
+
 def discharge_loads(
     engine: sa.Engine,
     start: pd.Timestamp,
@@ -171,15 +194,21 @@ def discharge_loads(
     *,
     zone: str = "Asia/Shanghai",
     intervals: tuple[str, ...] = ("day", "month", "year"),
+    observations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Loads of every outfall with an online station over ``[start, end)``, per pollutant and
     interval (columns :data:`LOAD_COLUMNS`). Periods cut by ``start`` or ``end`` hold only the
-    hours inside the range."""
+    hours inside the range. ``observations``: the range's observations when already read (the
+    judgement's), else they are read here."""
     if not start < end:
         raise SourceError("开始时间应早于结束时间 / start must be before end")
     with engine.connect() as connection:
         outfalls = read_outfall_stations(connection)
-        hourly = read_hourly(connection, list(outfalls["station_code"]), start, end, zone)
+        stations = list(outfalls["station_code"])
+        if observations is None:
+            hourly = read_hourly(connection, stations, start, end, zone)
+        else:
+            hourly = hourly_from_observations(observations, stations, zone)
     loads = hourly_loads(hourly)
     parts = [period_loads(loads, interval) for interval in intervals]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -27,7 +27,6 @@ from werkzeug.serving import make_server
 
 from analytics.quality.judge import judge
 from analytics.quality.store import store_judgement
-from sources.store import store_sources
 from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
@@ -35,6 +34,7 @@ from layers import REGISTRY
 from onemap import cluster, migrate
 from onemap.commands.demo import layer_file
 from onemap.database import ENV_URL, engine_for, normalise_url
+from sources.store import store_sources
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 STANDARDS_DIR = DEMO_DIR.parent / "standards"
@@ -119,8 +119,9 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
     write_parameter_dictionary(engine)  # as `onemap standards load` does
     # As `make demo` does: judge the demo year, store its events and the stations' status.
     start, end = pd.Timestamp("2025-01-01T00:00+08:00"), pd.Timestamp("2026-01-01T00:00+08:00")
-    store_judgement(engine, judge(engine, start, end), start, end, as_of=end)
-    store_sources(engine, start, end, as_of=end)
+    judged = judge(engine, start, end)
+    store_judgement(engine, judged, start, end, as_of=end)
+    store_sources(engine, start, end, as_of=end, observations=judged.observations)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

@@ -128,7 +128,9 @@ def quality(
         )
         from sources.store import store_sources
 
-        sources = store_sources(engine, begin, finish, as_of=finish)
+        sources = store_sources(
+            engine, begin, finish, as_of=finish, observations=result.observations
+        )
         click.echo(f"已写入 / stored: {sources.loads} 排放量 / discharge loads")
         for row in sources.totals[sources.totals["total_status"] != "normal"].itertuples():
             click.echo(
