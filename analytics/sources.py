@@ -1,4 +1,8 @@
-"""Candidate air sources for the tracings: exhaust stacks and fugitive points near a place."""
+"""Candidate air sources for the tracings: exhaust stacks and fugitive points near a place.
+
+With a pollutant given, an enterprise's sources are candidates when it emits the pollutant:
+by its exhaust entries in the characteristic-pollutant catalogue where it has any, else by the
+pollutants its outfalls report."""
 
 from __future__ import annotations
 
@@ -42,10 +46,21 @@ _NEAR = text(
     JOIN enterprises e ON e.credit_code = o.credit_code
     CROSS JOIN place
     WHERE o.kind = ANY(:kinds)
-      AND (CAST(:codes AS text[]) IS NULL OR EXISTS (
-            SELECT 1 FROM outfalls emits
-            WHERE emits.credit_code = o.credit_code
-              AND emits.pollutants && CAST(:codes AS text[])))
+      AND (CAST(:codes AS text[]) IS NULL OR CASE
+            -- an enterprise with exhaust entries in the characteristic-pollutant catalogue
+            -- (Jiangsu 7.4.5) emits what they list; one without, what its outfalls report
+            WHEN EXISTS (
+                SELECT 1 FROM pollutant_catalogue c
+                WHERE c.credit_code = o.credit_code AND c.medium = 'exhaust')
+            THEN EXISTS (
+                SELECT 1 FROM pollutant_catalogue c
+                WHERE c.credit_code = o.credit_code AND c.medium = 'exhaust'
+                  AND c.parameter = ANY(CAST(:codes AS text[])))
+            ELSE EXISTS (
+                SELECT 1 FROM outfalls emits
+                WHERE emits.credit_code = o.credit_code
+                  AND emits.pollutants && CAST(:codes AS text[]))
+          END)
       AND o.geom && ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, 4326)
       AND ST_DWithin(o.geom::geography, place.g::geography, :within_m)
     ORDER BY distance_m, o.code

@@ -12,10 +12,13 @@ no load and are not counted.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import psycopg
+import psycopg.sql
 import sqlalchemy as sa
 
 from analytics.quality.limits import read_outfall_stations
@@ -50,17 +53,16 @@ LOAD_COLUMNS = [
     "cou_hours",
 ]
 
-HOURLY_SQL = sa.text(
-    """
-    -- the HJ 212 listener does not store the devices' Cou yet: every load is computed
-    SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE :zone) AS hour,
+#: Hourly means per station, parameter and local clock hour (the HJ 212 listener does not store
+#: the devices' Cou yet: every load is computed).
+HOURLY_SQL = """
+    SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {zone}) AS hour,
            avg(value) AS value, min(unit) AS unit, NULL::float AS cou
     FROM observations
-    WHERE station_code = ANY(:stations) AND time >= :start AND time < :end
+    WHERE station_code = ANY({stations}) AND time >= {start} AND time < {end}
       AND (flag IS NULL OR flag = 'N')
     GROUP BY 1, 2, 3
-    """
-)
+"""
 
 
 def hourly_loads(hourly: pd.DataFrame) -> pd.DataFrame:
@@ -132,19 +134,57 @@ def read_hourly(
     zone: str,
 ) -> pd.DataFrame:
     """The valid observations of ``stations`` in ``[start, end)`` as hourly means (and summed
-    ``Cou``) per local clock hour."""
-    rows = connection.execute(
-        HOURLY_SQL,
-        {"zone": zone, "stations": stations, "start": start, "end": end},
-    ).all()
-    frame = pd.DataFrame(
-        [tuple(r) for r in rows],
-        columns=["station_code", "parameter", "hour", "value", "unit", "cou"],
+    ``Cou``) per local clock hour; read with one ``COPY`` (as the judgement reads)."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    query = psycopg.sql.SQL("COPY ({query}) TO STDOUT (FORMAT csv)").format(
+        query=psycopg.sql.SQL(HOURLY_SQL).format(
+            zone=psycopg.sql.Literal(zone),
+            stations=psycopg.sql.Literal(stations),
+            start=psycopg.sql.Literal(start.isoformat()),
+            end=psycopg.sql.Literal(end.isoformat()),
+        )
     )
-    frame["hour"] = pd.to_datetime(frame["hour"])
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor, cursor.copy(query) as copy:
+        for block in copy:
+            buffer.write(block)
+    buffer.seek(0)
+    frame = pd.read_csv(
+        buffer,
+        names=["station_code", "parameter", "hour", "value", "unit", "cou"],
+        dtype={"station_code": str, "parameter": str, "unit": str},
+        keep_default_na=False,
+        na_values={"value": [""], "unit": [""], "cou": [""]},
+        parse_dates=["hour"],
+    )
+    frame["hour"] = pd.to_datetime(frame["hour"])  # typed even when no row came back
     frame["value"] = frame["value"].astype(float)
     frame["cou"] = frame["cou"].astype(float)
     return frame
+
+
+def hourly_from_observations(
+    observations: pd.DataFrame, stations: list[str], zone: str
+) -> pd.DataFrame:
+    """What :func:`read_hourly` returns, from observations already read (the judgement's frame:
+    station_code, time in UTC, parameter, value, unit, flag), so a year is read once."""
+    mine = observations[observations["station_code"].isin(stations).to_numpy()]
+    flag = mine["flag"]
+    mine = mine[(mine["value"].notna() & (flag.isna() | flag.eq("N"))).to_numpy()]
+    frame = pd.DataFrame(
+        {
+            "station_code": mine["station_code"].astype(str).to_numpy(),
+            "parameter": mine["parameter"].astype(str).to_numpy(),
+            "hour": mine["time"].dt.tz_convert(zone).dt.floor("h").dt.tz_localize(None).to_numpy(),
+            "value": mine["value"].to_numpy(dtype=float),
+            "unit": mine["unit"].astype(object).to_numpy(),
+        }
+    )
+    grouped = frame.groupby(["station_code", "parameter", "hour"], sort=False)
+    out = grouped.agg(value=("value", "mean"), unit=("unit", "first")).reset_index()
+    out["cou"] = np.nan  # the observations carry no Cou yet
+    return out
 
 
 def discharge_loads(
@@ -154,15 +194,21 @@ def discharge_loads(
     *,
     zone: str = "Asia/Shanghai",
     intervals: tuple[str, ...] = ("day", "month", "year"),
+    observations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Loads of every outfall with an online station over ``[start, end)``, per pollutant and
     interval (columns :data:`LOAD_COLUMNS`). Periods cut by ``start`` or ``end`` hold only the
-    hours inside the range."""
+    hours inside the range. ``observations``: the range's observations when already read (the
+    judgement's), else they are read here."""
     if not start < end:
         raise SourceError("开始时间应早于结束时间 / start must be before end")
     with engine.connect() as connection:
         outfalls = read_outfall_stations(connection)
-        hourly = read_hourly(connection, list(outfalls["station_code"]), start, end, zone)
+        stations = list(outfalls["station_code"])
+        if observations is None:
+            hourly = read_hourly(connection, stations, start, end, zone)
+        else:
+            hourly = hourly_from_observations(observations, stations, zone)
     loads = hourly_loads(hourly)
     parts = [period_loads(loads, interval) for interval in intervals]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

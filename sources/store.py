@@ -19,7 +19,7 @@ from layers import get_layer
 from layers.parameters import BY_CODE
 from layers.shared_fields import AVERAGING_PERIOD
 from sources.loads import discharge_loads
-from sources.totals import running_totals, total_line
+from sources.totals import amount, park_totals, running_totals, total_line
 
 PERIOD_ZH = {str(c.value): c.zh for c in AVERAGING_PERIOD.choices}
 BOUND_SIGN = {"upper": "≤", "lower": "≥"}
@@ -91,7 +91,7 @@ def latest_load_lines(loads: pd.DataFrame) -> dict[str, str]:
     return {
         code: f"{group['period_start'].iloc[0]}："
         + "，".join(
-            f"{_name(p)} {kg:.3g} kg"
+            f"{_name(p)} {amount(kg)} kg"
             for p, kg in zip(group["parameter"], group["load_kg"], strict=True)
         )
         for code, group in last.groupby("outfall_code")
@@ -217,13 +217,65 @@ def store_totals(connection: sa.Connection, on: dt.date) -> pd.DataFrame:
     return totals
 
 
+#: The yearly loads that count for the park's totals: every stack and fugitive point, and the
+#: outfalls that discharge to a river (what goes to the sewers is counted at the WWTP's effluent).
+PARK_LOADS_SQL = sa.text(
+    """
+    SELECT l.parameter, date_part('year', l.period_start)::int AS year, l.load_kg
+    FROM discharge_loads l JOIN outfalls o ON o.code = l.outfall_code
+    WHERE l.interval = 'year'
+      AND (o.kind IN ('stack', 'fugitive') OR o.river_reach IS NOT NULL)
+    """
+)
+
+
+def store_park_targets(connection: sa.Connection, on: dt.date) -> pd.DataFrame:
+    """Write the park targets' running totals, shares and warnings (as of ``on``)."""
+    targets = pd.DataFrame(
+        [
+            tuple(r)
+            for r in connection.execute(
+                sa.text("SELECT year, parameter, target_t FROM park_targets")
+            )
+        ],
+        columns=["year", "parameter", "target_t"],
+    )
+    yearly = pd.DataFrame(
+        [tuple(r) for r in connection.execute(PARK_LOADS_SQL)],
+        columns=["parameter", "year", "load_kg"],
+    )
+    totals = park_totals(targets, yearly)
+    if not totals.empty:
+        connection.execute(
+            sa.text(
+                "UPDATE park_targets SET emitted_t = :emitted_t, share_pct = :share_pct,"
+                " total_status = :total_status, as_of = :as_of"
+                " WHERE parameter = :parameter AND year = :year"
+            ),
+            [
+                {
+                    "emitted_t": float(r.emitted_t),
+                    "share_pct": float(r.share_pct),
+                    "total_status": r.total_status,
+                    "as_of": on,
+                    "parameter": r.parameter,
+                    "year": int(r.year),
+                }
+                for r in totals.itertuples(index=False)
+            ],
+        )
+    return totals
+
+
 @dataclass(frozen=True)
 class StoredSources:
-    """What :func:`store_sources` wrote: the number of load rows, and the permitted totals
-    with their running totals (``total_status`` warning at 80 %, exceeded at 100 %)."""
+    """What :func:`store_sources` wrote: the number of load rows, the permitted totals with
+    their running totals (``total_status`` warning at 80 %, exceeded at 100 %), and the park's
+    targets with theirs."""
 
     loads: int
     totals: pd.DataFrame
+    park: pd.DataFrame
 
 
 def store_sources(
@@ -233,14 +285,25 @@ def store_sources(
     *,
     as_of: pd.Timestamp | None = None,
     zone: str = "Asia/Shanghai",
+    observations: pd.DataFrame | None = None,
 ) -> StoredSources:
     """Compute the loads of ``[start, end)`` and store them with the outfalls' popup lines
-    (limits in force on ``as_of``'s local date, default ``end``'s)."""
-    loads = discharge_loads(engine, start, end, zone=zone)
+    (limits in force on ``as_of``'s local date, default ``end``'s), the running totals and the
+    park's. ``observations``: the range's, when the judgement has read them already."""
+    loads = discharge_loads(engine, start, end, zone=zone, observations=observations)
     moment = as_of if as_of is not None else end
     on = (moment - pd.Timedelta(microseconds=1)).tz_convert(zone).date()
     with engine.begin() as connection:
         written = store_loads(connection, loads)
         store_outfall_lines(connection, loads, on)
         totals = store_totals(connection, on)
-    return StoredSources(loads=written, totals=totals)
+        park = store_park_targets(connection, on)
+        # carbon intensity (t CO₂ per unit of output) where the output is given
+        connection.execute(
+            sa.text(
+                "UPDATE carbon_accounts SET intensity = CASE WHEN output > 0"
+                " THEN co2_t / output END WHERE intensity IS DISTINCT FROM"
+                " (CASE WHEN output > 0 THEN co2_t / output END)"
+            )
+        )
+    return StoredSources(loads=written, totals=totals, park=park)

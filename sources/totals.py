@@ -45,10 +45,25 @@ def running_totals(permits: pd.DataFrame, yearly_loads: pd.DataFrame) -> pd.Data
 STATUS_ZH = {"normal": "正常", "warning": "预警", "exceeded": "超总量"}
 
 
+def amount(value: float) -> str:
+    """An amount as a person reads it: three significant figures below 100, else thousands
+    separated with one decimal (``8.52``, ``90.4``, ``1,290.3``)."""
+    return f"{value:.3g}" if abs(value) < 100 else f"{value:,.1f}"
+
+
 def total_line(row: pd.Series) -> str:
     """``2025 化学需氧量 8.5 / 10 t（85.0 %，预警）`` for one permit row."""
     name = BY_CODE[row["parameter"]].zh if row["parameter"] in BY_CODE else row["parameter"]
     return (
-        f"{row['year']} {name} {row['emitted_t']:.3g} / {row['permitted_t']:g} t"
+        f"{row['year']} {name} {amount(row['emitted_t'])} / {row['permitted_t']:g} t"
         f"（{row['share_pct']:g} %，{STATUS_ZH[row['total_status']]}）"
     )
+
+
+def park_totals(targets: pd.DataFrame, yearly_loads: pd.DataFrame) -> pd.DataFrame:
+    """The park's ``targets`` (year, parameter, target_t) with ``emitted_t``, ``share_pct`` and
+    ``total_status`` from ``yearly_loads`` (parameter, year, load_kg of the outfalls that count
+    for the park: see ``layers.park_targets``), by the thresholds of :func:`running_totals`."""
+    permits = targets.rename(columns={"target_t": "permitted_t"}).assign(credit_code="park")
+    out = running_totals(permits, yearly_loads.assign(credit_code="park"))
+    return out.drop(columns=["credit_code"]).rename(columns={"permitted_t": "target_t"})

@@ -120,12 +120,13 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
     write_parameter_dictionary(engine)  # as `onemap standards load` does
     # As `make demo` does: judge the demo year, store its events and the stations' status.
     start, end = pd.Timestamp("2025-01-01T00:00+08:00"), pd.Timestamp("2026-01-01T00:00+08:00")
-    store_judgement(engine, judge(engine, start, end), start, end, as_of=end)
+    judged = judge(engine, start, end)
+    store_judgement(engine, judged, start, end, as_of=end)
     with engine.begin() as connection:  # as `onemap quality --store` does
         alerts_from_exceedances(
             connection, start.to_pydatetime(), end.to_pydatetime(), end.to_pydatetime()
         )
-    store_sources(engine, start, end, as_of=end)
+    store_sources(engine, start, end, as_of=end, observations=judged.observations)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

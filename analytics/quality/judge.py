@@ -48,6 +48,9 @@ class Judgement:
     water_classes: pd.DataFrame
     status: pd.DataFrame
     hourly_aqi: pd.DataFrame
+    #: the observations judged, so that what follows (the outfalls' loads) need not read them
+    #: again
+    observations: pd.DataFrame | None = None
 
 
 def read_observations(
@@ -170,4 +173,4 @@ def judge(
     status = station_status(
         stations, latest, events, as_of if as_of is not None else end, thresholds
     )
-    return Judgement(events, aqi, classes, status, hourly)
+    return Judgement(events, aqi, classes, status, hourly, observations)

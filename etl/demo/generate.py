@@ -202,6 +202,9 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
     counts["permit_totals"] = write_table(
         out_dir / "permit_totals.csv", BY_ID["permit_totals"], online.permit_totals
     )
+    counts["park_targets"] = write_table(
+        out_dir / "park_targets.csv", BY_ID["park_targets"], online.park_targets
+    )
     registers = build_registers(enterprises, outfalls, rngs["registers"])
     for name in (
         "pollutant_catalogue",

@@ -134,12 +134,20 @@ def quality(
         )
         from sources.store import store_sources
 
-        sources = store_sources(engine, begin, finish, as_of=finish)
+        sources = store_sources(
+            engine, begin, finish, as_of=finish, observations=result.observations
+        )
         click.echo(f"已写入 / stored: {sources.loads} 排放量 / discharge loads")
         for row in sources.totals[sources.totals["total_status"] != "normal"].itertuples():
             click.echo(
                 f"总量预警 / total warning: {row.credit_code} {row.parameter} {row.year} "
                 f"{row.emitted_t:.3g} / {row.permitted_t:g} t ({row.share_pct:g} %, "
+                f"{row.total_status})"
+            )
+        for row in sources.park[sources.park["total_status"] != "normal"].itertuples():
+            click.echo(
+                f"园区总量预警 / park total warning: {row.parameter} {row.year} "
+                f"{row.emitted_t:.3g} / {row.target_t:g} t ({row.share_pct:g} %, "
                 f"{row.total_status})"
             )
     if output_dir is not None:

@@ -211,3 +211,31 @@ def test_times_are_reported_in_the_callers_time_zone(world: Any, conn: Connectio
     result = _trace(conn, world, 2, start="2024-06-01T08:00:00+08:00", end="2024-06-01T10:00+08:00")
 
     assert result["missing_hours"] == ["2024-06-01T09:00:00+08:00"]
+
+
+def test_with_a_catalogue_only_the_enterprises_listing_the_pollutant_are_candidates(
+    world: Any, conn: Connection
+) -> None:
+    world.station("MET", world.at(0.0, 300.0))
+    world.wind("MET", [3.0], [270.0])
+    # three plants to the west whose stacks all report SO₂: A lists SO₂ in the catalogue, B
+    # lists only NMHC, C has no catalogue entries (its outfalls speak for it)
+    listed = {"A": ["a21026"], "B": ["a24088"], "C": []}
+    for distance_m, (code, parameters) in zip(
+        (1000.0, 1500.0, 2000.0), listed.items(), strict=True
+    ):
+        where = world.at(270.0, distance_m)
+        credit = world.enterprise(f"企业{code}", where)
+        world.outfall(code, credit, where, pollutants=["a21026", "a24088"])
+        for parameter in parameters:
+            world.insert(
+                "pollutant_catalogue",
+                credit_code=credit,
+                medium="exhaust",
+                parameter=parameter,
+                name=parameter,
+            )
+
+    assert set(_candidates(_trace(conn, world, 1, pollutant="a21026"))) == {"A", "C"}
+    assert set(_candidates(_trace(conn, world, 1, pollutant="a24088"))) == {"B", "C"}
+    assert set(_candidates(_trace(conn, world, 1))) == {"A", "B", "C"}

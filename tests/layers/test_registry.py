@@ -55,6 +55,15 @@ FIXED_FIELDS = {
         "hours",
         "cou_hours",
     ),
+    "park_targets": (
+        "year",
+        "parameter",
+        "target_t",
+        "emitted_t",
+        "share_pct",
+        "total_status",
+        "as_of",
+    ),
     "permit_totals": (
         "credit_code",
         "permit_no",

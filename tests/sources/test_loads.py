@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from analytics.quality.judge import read_observations
 from sources.errors import SourceError
-from sources.loads import hourly_loads, period_loads
+from sources.loads import discharge_loads, hourly_loads, period_loads
 from sources.store import store_sources
 
 
@@ -147,3 +148,36 @@ def test_a_range_that_ends_before_it_starts_is_refused(engine: sa.Engine) -> Non
     t = pd.Timestamp("2025-01-01T00:00+08:00")
     with pytest.raises(SourceError):
         store_sources(engine, t, t)
+
+
+def test_a_park_without_online_outfalls_stores_no_loads(park: Any, engine: sa.Engine) -> None:
+    park.station("AQ", park.at(0, 0), kind="air")
+    park.hourly("AQ", "a21026", [10.0] * 3, park.DAY, "μg/m³")
+    park.conn.commit()
+    start = pd.Timestamp(park.DAY)
+    stored = store_sources(engine, start, start + pd.Timedelta(days=1))
+    assert stored.loads == 0 and stored.totals.empty and stored.park.empty
+
+
+def test_loads_from_the_judgements_observations_equal_those_read_for_them(
+    park: Any, engine: sa.Engine
+) -> None:
+    credit = park.enterprise("化工甲", park.at(0, 0))
+    park.outfall("X-DW001", credit, park.at(0, 0), kind="wastewater", pollutants=["w01018"])
+    park.station("D", park.at(90, 20), kind="source_online")
+    park.hourly("D", "w01018", [100.0, 120.0, 80.0] * 10, park.DAY, "mg/L")
+    park.hourly("D", "w00000", [10.0, 12.0] * 15, park.DAY, "L/s")
+    park.conn.commit()
+    start = pd.Timestamp(park.DAY)
+    end = start + pd.Timedelta(days=2)
+    with engine.connect() as connection:
+        observations = read_observations(connection, start, end)
+    read_here = discharge_loads(engine, start, end)
+    from_judgement = discharge_loads(engine, start, end, observations=observations)
+    key = ["outfall_code", "parameter", "interval", "period_start"]
+    pd.testing.assert_frame_equal(
+        read_here.sort_values(key).reset_index(drop=True),
+        from_judgement.sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert len(read_here) == 4  # 1 and 2 June, June, 2024

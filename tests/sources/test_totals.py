@@ -91,3 +91,43 @@ def test_store_writes_the_running_total_and_the_outfall_line(park: Any, engine: 
     assert (round(emitted, 4), share, status) == (0.1728, 86.4, "warning")
     assert as_of == datetime(2024, 6, 2).date()
     assert line == "2024 化学需氧量 0.173 / 0.2 t（86.4 %，预警）"
+
+
+def test_the_park_counts_its_stacks_and_what_reaches_the_river_once(
+    park: Any, engine: sa.Engine
+) -> None:
+    # a plant discharges to the sewer (its load reaches the river through the WWTP) and the
+    # WWTP to the river: only the WWTP's load counts for the park's COD target
+    plant = park.enterprise("化工甲", park.at(0, 0))
+    wwtp = park.enterprise("污水处理厂", park.at(180, 500))
+    park.conn.execute(
+        sa.text(
+            "INSERT INTO rivers (name, reach_code, geom) VALUES ('夹江', 'R1',"
+            " ST_SetSRID(ST_MakeLine(ST_MakePoint(120, 31.99), ST_MakePoint(120.01, 31.99)), 4326))"
+        )
+    )
+    park.outfall("P-DW001", plant, park.at(0, 0), kind="wastewater", pollutants=["w01018"])
+    park.outfall(
+        "T-DW001", wwtp, park.at(180, 500), kind="wastewater", pollutants=["w01018"],
+        river_reach="R1",
+    )  # fmt: skip
+    park.station("P", park.at(90, 10), kind="source_online")
+    park.station("T", park.at(180, 505), kind="source_online")
+    park.insert("park_targets", year=2024, parameter="w01018", target_t=0.1)
+    for station, cod_mgl in (("P", 300.0), ("T", 50.0)):
+        park.hourly(station, "w01018", [cod_mgl] * 24, park.DAY, "mg/L")
+        park.hourly(station, "w00000", [10.0] * 24, park.DAY, "L/s")
+    park.conn.commit()
+    start = pd.Timestamp(park.DAY)
+    stored = store_sources(engine, start, start + pd.Timedelta(days=1))
+    # the WWTP: 50 mg/L × 10 L/s × 86 400 s = 43.2 kg = 43.2 % of 0.1 t (the plant's 259.2 kg
+    # would have made it an exceedance)
+    row = stored.park.iloc[0]
+    assert (round(row["emitted_t"], 4), row["share_pct"], row["total_status"]) == (
+        0.0432,
+        43.2,
+        "normal",
+    )
+    with engine.connect() as c:
+        status = c.execute(sa.text("SELECT total_status, share_pct FROM park_targets")).one()
+    assert tuple(status) == ("normal", 43.2)

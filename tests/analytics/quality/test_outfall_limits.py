@@ -88,7 +88,11 @@ def test_a_daily_mean_just_below_and_just_above_the_outfalls_limit(limits: pd.Da
     events = events_of(two_days("D", 499.0, 501.0), limits)
     assert len(events) == 1
     event = events.iloc[0]
-    assert (event["standard"], event["quality_class"], event["period"]) == ("GB 8978", "三级", "24h")
+    assert (event["standard"], event["quality_class"], event["period"]) == (
+        "GB 8978",
+        "三级",
+        "24h",
+    )
     assert event["limit_value"] == 500 and event["peak"] == pytest.approx(501.0)
     assert event["start"] == pd.Timestamp("2025-05-02", tz=ZONE)
 
