@@ -43,6 +43,11 @@ class ActiveAlert:
     last_time: dt.datetime | None
     peak: float | None
     bound: str | None
+    value: float | None = None
+    #: Extended in this batch and not yet written (:func:`flush_extended`).
+    dirty: bool = False
+    #: Opened in this batch (its change is "opened", not "updated").
+    new: bool = False
 
 
 def active_alerts(
@@ -119,25 +124,40 @@ def open_alert(connection: sa.Connection, values: dict[str, Any]) -> AlertChange
     return AlertChange("opened", alert_id, params["kind"], params["station"])
 
 
-def update_alert(
-    connection: sa.Connection, alert: ActiveAlert, *, last_time: dt.datetime, value: float | None
-) -> AlertChange:
-    """A further value beyond the limit (or a further flagged value): latest value and peak."""
-    peak = alert.peak
+def extend_alert(alert: ActiveAlert, *, last_time: dt.datetime, value: float | None) -> None:
+    """A further value beyond the limit (or a further flagged value): latest value and peak,
+    kept in memory until :func:`flush_extended` writes every extended alert of the batch."""
     if value is not None:
-        if peak is None:
-            peak = value
+        if alert.peak is None:
+            alert.peak = value
         else:
-            peak = min(peak, value) if alert.bound == "lower" else max(peak, value)
+            alert.peak = (
+                min(alert.peak, value) if alert.bound == "lower" else max(alert.peak, value)
+            )
+    alert.last_time, alert.value, alert.dirty = last_time, value, True
+
+
+def flush_extended(connection: sa.Connection, alerts: Iterable[ActiveAlert]) -> list[AlertChange]:
+    """Write the alerts extended in a batch (one statement); an "updated" change for each
+    that was not opened in the batch and is still active."""
+    dirty = [a for a in alerts if a.dirty]
+    if not dirty:
+        return []
     connection.execute(
         sa.text(
             "UPDATE alerts SET last_time = :last_time, value = :value, peak = :peak,"
             " updated_at = now() WHERE id = :id"
         ),
-        {"id": alert.id, "last_time": last_time, "value": value, "peak": peak},
+        [{"id": a.id, "last_time": a.last_time, "value": a.value, "peak": a.peak} for a in dirty],
     )
-    alert.last_time, alert.peak = last_time, peak
-    return AlertChange("updated", alert.id, alert.kind, alert.station_code)
+    changes = [
+        AlertChange("updated", a.id, a.kind, a.station_code)
+        for a in dirty
+        if not a.new and a.state != "closed"
+    ]
+    for a in dirty:
+        a.dirty = False
+    return changes
 
 
 def close_alert(
