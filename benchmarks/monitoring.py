@@ -84,13 +84,29 @@ def device_frames(number: int, packets: int) -> list[bytes]:
     return frames
 
 
-async def device(port: int, frames: list[bytes], sent: dict[bytes, float]) -> int:
+async def device(
+    port: int,
+    frames: list[bytes],
+    sent: dict[bytes, float],
+    interval_s: float | None = None,
+    offset_s: float = 0.0,
+) -> int:
+    """One device: its packets as fast as acks allow (a window of 10 in flight) or, with
+    ``interval_s``, one every ``interval_s`` from ``offset_s`` (an open-loop load)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     packets = len(frames)
     acked = 0
     written = 0
+    loop = asyncio.get_running_loop()
+    start = loop.time() + offset_s
     while acked < packets:
         while written < packets and written - acked < WINDOW:
+            if interval_s is not None:
+                due = start + written * interval_s
+                if due > loop.time():
+                    if written > acked:
+                        break  # read the acks that are due meanwhile
+                    await asyncio.sleep(due - loop.time())
             sent[frames[written]] = time.monotonic()
             writer.write(frames[written])
             written += 1
@@ -103,7 +119,7 @@ async def device(port: int, frames: list[bytes], sent: dict[bytes, float]) -> in
 
 
 async def run_listener(
-    engine: Engine, devices: int, packets: int, live: bool
+    engine: Engine, devices: int, packets: int, live: bool, rate: float | None = None
 ) -> tuple[float, dict[str, object]]:
     frames = [device_frames(d, packets) for d in range(devices)]
     sent: dict[bytes, float] = {}
@@ -119,7 +135,13 @@ async def run_listener(
         listener = Hj212Listener(engine, zone=ZONE)
         _, port = await listener.start("127.0.0.1", 0)
     started = time.perf_counter()
-    acks = await asyncio.gather(*(device(port, f, sent) for f in frames))
+    interval = devices / rate if rate else None  # each device's share of the rate
+    acks = await asyncio.gather(
+        *(
+            device(port, f, sent, interval, (i / devices) * (interval or 0))
+            for i, f in enumerate(frames)
+        )
+    )
     elapsed = time.perf_counter() - started
     await (service.stop() if live else listener.stop())
     s = listener.stats
@@ -164,12 +186,14 @@ def event_latencies(
 
 
 def bench_listener(
-    server: str, devices: int, packets: int, keep: bool, live: bool
+    server: str, devices: int, packets: int, keep: bool, live: bool, rate: float | None = None
 ) -> list[tuple[str, str]]:
     name = "onemap_bench_hj212_live" if live else "onemap_bench_hj212"
     url = scratch(server, name)
     engine = create_engine(url)
-    label = "live (archive+judge+events)" if live else "plain"
+    label = ("live (archive+judge+events)" if live else "plain") + (
+        f" @ {rate:,.0f}/s offered" if rate else ""
+    )
     try:
         with engine.begin() as c:
             c.execute(
@@ -185,7 +209,7 @@ def bench_listener(
         if live:
             for path in sorted((ROOT / "data/standards").glob("*.csv")):
                 load_file(path, "standard_limits", engine)
-        elapsed, stats = asyncio.run(run_listener(engine, devices, packets, live))
+        elapsed, stats = asyncio.run(run_listener(engine, devices, packets, live, rate))
         total = devices * packets
         with engine.connect() as c:
             stored = pd.DataFrame(
@@ -283,10 +307,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--skip-quality", action="store_true", help="only the listener rows")
+    parser.add_argument(
+        "--rate", type=float, action="append", default=[],
+        help="also offer this many packets/s (open loop) to the live listener and time "
+        "send → event (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     server = database_url()
     rows = bench_listener(server, args.devices, args.packets, args.keep, live=False)
     rows += bench_listener(server, args.devices, args.packets, args.keep, live=True)
+    for rate in args.rate:
+        rows += bench_listener(server, args.devices, args.packets, args.keep, True, rate)
     if not args.skip_quality:
         rows += bench_quality(server, args.repeat, args.keep)
     width = max(len(name) for name, _ in rows)

@@ -22,6 +22,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from monitoring.alerts import (
     close_alert,
     extend_alert,
     flush_extended,
-    open_alert,
+    open_alerts,
 )
 
 #: How far a surface-water station may stand from its river's line.
@@ -175,9 +176,34 @@ class BatchJudge:
         #: Stations with an active anomaly: only their normal values can close one.
         self.anomalous = {station for kind, station, _ in self.active if kind == "anomaly"}
 
+        #: Alerts opened in this batch, inserted together by :meth:`flush`.
+        self.pending: list[ActiveAlert] = []
+
     def _alert(self, kind: str, station: str, subject: str) -> ActiveAlert | None:
         alert = self.active.get((kind, station, subject))
         return alert if alert is not None and alert.state != "closed" else None
+
+    def _pend(self, params: dict[str, Any]) -> None:
+        """Open an alert: kept in memory (with its later values) until :meth:`flush`."""
+        alert = ActiveAlert(
+            0, params["kind"], params["station"], params["subject"], "open",
+            params["last_time"], params.get("peak"), params.get("bound"), params.get("value"),
+            new=True, params=params,
+        )  # fmt: skip
+        self.pending.append(alert)
+        self.active[(alert.kind, alert.station_code, alert.subject)] = alert
+
+    def _close(self, alert: ActiveAlert, when: dt.datetime) -> None:
+        if alert.params is not None:  # opened in this batch: inserted closed
+            alert.state, alert.closed_at = "closed", when
+        else:
+            self.changes.append(close_alert(self.connection, alert, when))
+
+    def flush(self) -> list[AlertChange]:
+        """Write the batch's new and extended alerts; every change of the batch."""
+        opened = open_alerts(self.connection, self.pending)
+        self.pending = []
+        return self.changes + opened + flush_extended(self.connection, self.active.values())
 
     def beyond(
         self, rule: StationRule, row: Value, period: str, limit: Limit, value: float
@@ -193,8 +219,7 @@ class BatchJudge:
         zh, en = _name(row.parameter)
         unit = limit.unit
         side_zh, side_en = ("低于", "below") if limit.bound == "lower" else ("超过", "above")
-        change = open_alert(
-            self.connection,
+        self._pend(
             {
                 "kind": "exceedance",
                 "station": rule.code,
@@ -218,26 +243,13 @@ class BatchJudge:
                 f"{limit.limit_value:g} {unit}",
             },
         )
-        self.changes.append(change)
-        self.active[("exceedance", rule.code, subject)] = ActiveAlert(
-            change.alert_id,
-            "exceedance",
-            rule.code,
-            subject,
-            "open",
-            when,
-            value,
-            limit.bound,
-            value,
-            new=True,
-        )
 
     def within(self, station: str, subject: str, when: dt.datetime) -> None:
         """A value within the limit (or a normal flag): close the active alert, if any."""
         for kind in ("exceedance", "anomaly"):
             alert = self._alert(kind, station, subject)
             if alert is not None and (alert.last_time is None or when >= alert.last_time):
-                self.changes.append(close_alert(self.connection, alert, when))
+                self._close(alert, when)
 
     def judge_value(self, rule: StationRule, row: Value, period: str, value: float) -> None:
         """Judge one value (or window mean) against every limit row in force for ``period``."""
@@ -270,8 +282,7 @@ class BatchJudge:
             return
         zh, en = _name(row.parameter)
         flag_zh, flag_en = FLAG_TITLES.get(flag, (flag, flag))
-        change = open_alert(
-            self.connection,
+        self._pend(
             {
                 "kind": "anomaly",
                 "station": rule.code,
@@ -287,25 +298,12 @@ class BatchJudge:
                 "message_en": f"{rule.code} {en} data flag {flag} ({flag_en})",
             },
         )
-        self.changes.append(change)
         self.anomalous.add(rule.code)
-        self.active[("anomaly", rule.code, subject)] = ActiveAlert(
-            change.alert_id,
-            "anomaly",
-            rule.code,
-            subject,
-            "open",
-            when,
-            None,
-            None,
-            row.value,
-            new=True,
-        )
 
     def station_heard(self, station: str, when: dt.datetime) -> None:
         alert = self._alert("disconnection", station, "station")
         if alert is not None:
-            self.changes.append(close_alert(self.connection, alert, when))
+            self._close(alert, when)
 
 
 def judge_batch(
@@ -358,8 +356,7 @@ def judge_batch(
     for (rule, row, averaged, _, _), (count, mean) in zip(windows, means, strict=True):
         if mean is not None and count >= WINDOWS[averaged][1]:
             judge.judge_value(rule, row, averaged, mean)
-    judge.changes.extend(flush_extended(connection, judge.active.values()))
-    return judge.changes
+    return judge.flush()
 
 
 def window_of(row: Value, period: str) -> tuple[dt.datetime, dt.datetime] | None:
