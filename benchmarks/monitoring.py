@@ -9,7 +9,10 @@ dropped afterwards unless ``--keep``:
   in-process listener and each sends its hour packets (CN 2061, 6 factors, Flag=5, built before
   the clock starts) as fast as acknowledgements come back in a window of 10 packets in flight.
   Measured: packets/s from the first send to the last ack; then every stored value is read back
-  and compared (zero loss).
+  and compared (zero loss). Twice, in one run: the plain listener of ``etl.hj212`` and the live
+  one of ``monitoring`` (every line archived, every value judged against the standards' limits
+  with its averaged windows, alerts, NOTIFY) with an event hub LISTENing in the same process
+  as the ``/events`` stream does, timing each packet's send to its station's ``values`` event.
 - ``onemap_bench_quality``: the demo park (enterprises, outfalls with their standards and permit
   limits, stations, a year of observations) and the standards; measured: exceedances + daily and
   hourly AQI + water classes + status for 2025, each outfall judged by its own limits (median of
@@ -38,6 +41,8 @@ from analytics.quality.judge import judge  # noqa: E402
 from etl.hj212.codec import data_segment, frame  # noqa: E402
 from etl.hj212.listener import Hj212Listener  # noqa: E402
 from etl.load import load_file  # noqa: E402
+from monitoring.events import EventHub  # noqa: E402
+from monitoring.service import LiveMonitoring  # noqa: E402
 from onemap import migrate  # noqa: E402
 from onemap.database import database_url  # noqa: E402
 from sources.loads import discharge_loads  # noqa: E402
@@ -81,15 +86,32 @@ def device_frames(number: int, packets: int) -> list[bytes]:
     return frames
 
 
-async def device(port: int, frames: list[bytes]) -> int:
+async def device(
+    port: int,
+    frames: list[bytes],
+    sent: dict[bytes, float],
+    interval_s: float | None = None,
+    offset_s: float = 0.0,
+) -> int:
+    """One device: its packets as fast as acks allow (a window of 10 in flight) or, with
+    ``interval_s``, one every ``interval_s`` from ``offset_s`` (an open-loop load)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     packets = len(frames)
     acked = 0
-    sent = 0
+    written = 0
+    loop = asyncio.get_running_loop()
+    start = loop.time() + offset_s
     while acked < packets:
-        while sent < packets and sent - acked < WINDOW:
-            writer.write(frames[sent])
-            sent += 1
+        while written < packets and written - acked < WINDOW:
+            if interval_s is not None:
+                due = start + written * interval_s
+                if due > loop.time():
+                    if written > acked:
+                        break  # read the acks that are due meanwhile
+                    await asyncio.sleep(due - loop.time())
+            sent[frames[written]] = time.monotonic()
+            writer.write(frames[written])
+            written += 1
         await writer.drain()
         await reader.readuntil(b"\r\n")
         acked += 1
@@ -98,26 +120,82 @@ async def device(port: int, frames: list[bytes]) -> int:
     return acked
 
 
-async def run_listener(engine: Engine, devices: int, packets: int) -> tuple[float, dict[str, int]]:
+async def run_listener(
+    engine: Engine, devices: int, packets: int, live: bool, rate: float | None = None
+) -> tuple[float, dict[str, object]]:
     frames = [device_frames(d, packets) for d in range(devices)]
-    listener = Hj212Listener(engine, zone=ZONE)
-    _, port = await listener.start("127.0.0.1", 0)
+    sent: dict[bytes, float] = {}
+    hub, subscriber = None, None
+    if live:
+        hub = EventHub(engine)
+        subscriber = hub.subscribe()
+        hub.listening.wait(10)
+        service = LiveMonitoring(engine, zone=ZONE, sweep_every_s=3600)
+        listener = service.listener
+        _, port = await service.start("127.0.0.1", 0)
+    else:
+        listener = Hj212Listener(engine, zone=ZONE)
+        _, port = await listener.start("127.0.0.1", 0)
     started = time.perf_counter()
-    acks = await asyncio.gather(*(device(port, f) for f in frames))
+    interval = devices / rate if rate else None  # each device's share of the rate
+    acks = await asyncio.gather(
+        *(
+            device(port, f, sent, interval, (i / devices) * (interval or 0))
+            for i, f in enumerate(frames)
+        )
+    )
     elapsed = time.perf_counter() - started
-    await listener.stop()
+    await (service.stop() if live else listener.stop())
     s = listener.stats
-    return elapsed, {
+    stats: dict[str, object] = {
         "acks": sum(acks),
         "stored_packets": s.stored_packets,
         "batches": s.batches,
         "rejected": sum(s.rejected.values()),
     }
+    if hub is not None and subscriber is not None:
+        stats["latencies"] = event_latencies(subscriber, frames, sent, devices * packets)
+        hub.stop()
+    return elapsed, stats
 
 
-def bench_listener(server: str, devices: int, packets: int, keep: bool) -> list[tuple[str, str]]:
-    url = scratch(server, "onemap_bench_hj212")
+def event_latencies(
+    subscriber: object, frames: list[list[bytes]], sent: dict[bytes, float], total: int
+) -> list[float]:
+    """Seconds from each packet's send to its station's ``values`` event (events drained)."""
+    import queue as queue_module
+
+    by_key = {}
+    for number, device_frames_ in enumerate(frames):
+        for hour, raw in enumerate(device_frames_):
+            by_key[(f"B{number:06d}", hour)] = sent[raw]
+    start = pd.Timestamp("2025-01-01", tz=ZONE)
+    latencies = []
+    deadline = time.monotonic() + 30
+    while len(latencies) < total and time.monotonic() < deadline:
+        try:
+            event = subscriber.get(timeout=1)  # type: ignore[attr-defined]
+        except queue_module.Empty:
+            continue
+        if event is None or event.kind != "values":
+            continue
+        at = time.monotonic()
+        hour = int((pd.Timestamp(event.data["time"]) - start) / pd.Timedelta(hours=1))
+        key = (event.data["station_code"], hour)
+        if key in by_key:
+            latencies.append(at - by_key.pop(key))
+    return latencies
+
+
+def bench_listener(
+    server: str, devices: int, packets: int, keep: bool, live: bool, rate: float | None = None
+) -> list[tuple[str, str]]:
+    name = "onemap_bench_hj212_live" if live else "onemap_bench_hj212"
+    url = scratch(server, name)
     engine = create_engine(url)
+    label = ("live (archive+judge+events)" if live else "plain") + (
+        f" @ {rate:,.0f}/s offered" if rate else ""
+    )
     try:
         with engine.begin() as c:
             c.execute(
@@ -130,7 +208,10 @@ def bench_listener(server: str, devices: int, packets: int, keep: bool) -> list[
                 ),
                 {"n": devices},
             )
-        elapsed, stats = asyncio.run(run_listener(engine, devices, packets))
+        if live:
+            for path in sorted((ROOT / "data/standards").glob("*.csv")):
+                load_file(path, "standard_limits", engine)
+        elapsed, stats = asyncio.run(run_listener(engine, devices, packets, live, rate))
         total = devices * packets
         with engine.connect() as c:
             stored = pd.DataFrame(
@@ -139,6 +220,8 @@ def bench_listener(server: str, devices: int, packets: int, keep: bool) -> list[
                 ).all(),
                 columns=["station_code", "time", "parameter", "value"],
             )
+            archived = c.execute(text("SELECT count(*) FROM monitoring_packet_archive")).scalar()
+            alerts = c.execute(text("SELECT count(*) FROM alerts")).scalar()
         device_no = stored["station_code"].str[1:].astype(int)
         hour = (
             (stored["time"] - pd.Timestamp("2025-01-01", tz=ZONE)) / pd.Timedelta(hours=1)
@@ -146,19 +229,40 @@ def bench_listener(server: str, devices: int, packets: int, keep: bool) -> list[
         factor = stored["parameter"].map({f: i for i, f in enumerate(FACTORS)})
         expected = ((device_no * 7 + hour * 13 + factor * 3) % 997) / 10
         matches = int((abs(stored["value"] - expected) < 1e-3).sum())
-        return [
-            ("devices × packets", f"{devices} × {packets} = {total:,}"),
-            ("listener packets/s", f"{total / elapsed:,.0f}  (target ≥ 2,000)"),
-            ("acks received", f"{stats['acks']:,} / {total:,}"),
-            ("batches", f"{stats['batches']:,}"),
-            ("rejected", f"{stats['rejected']}"),
-            ("values read back", f"{len(stored):,} / {total * len(FACTORS):,}, equal: {matches:,}"),
-            ("zero loss", "yes" if matches == total * len(FACTORS) == len(stored) else "NO"),
+        rows = [
+            (f"[{label}] devices × packets", f"{devices} × {packets} = {total:,}"),
+            (f"[{label}] listener packets/s", f"{total / elapsed:,.0f}  (target ≥ 2,000)"),
+            (f"[{label}] acks received", f"{stats['acks']:,} / {total:,}"),
+            (f"[{label}] batches", f"{stats['batches']:,}"),
+            (f"[{label}] rejected", f"{stats['rejected']}"),
+            (
+                f"[{label}] values read back",
+                f"{len(stored):,} / {total * len(FACTORS):,}, equal: {matches:,}",
+            ),
+            (
+                f"[{label}] zero loss",
+                "yes" if matches == total * len(FACTORS) == len(stored) else "NO",
+            ),
         ]
+        if live:
+            latencies = sorted(stats["latencies"])  # type: ignore[arg-type]
+            p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+            rows += [
+                (f"[{label}] packets archived", f"{archived:,} / {total:,}"),
+                (f"[{label}] alerts opened", f"{alerts:,}"),
+                (
+                    f"[{label}] send → values event",
+                    f"{len(latencies):,} events, median {statistics.median(latencies):.3f} s,"
+                    f" p95 {p95:.3f} s  (target p95 < 1)"
+                    if latencies
+                    else "no events",
+                ),
+            ]
+        return rows
     finally:
         engine.dispose()
         if not keep:
-            drop(server, "onemap_bench_hj212")
+            drop(server, name)
 
 
 def bench_quality(server: str, repeat: int, keep: bool) -> list[tuple[str, str]]:
@@ -224,10 +328,20 @@ def main() -> None:
     parser.add_argument("--packets", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true", help="only the listener rows")
+    parser.add_argument(
+        "--rate", type=float, action="append", default=[],
+        help="also offer this many packets/s (open loop) to the live listener and time "
+        "send → event (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     server = database_url()
-    rows = bench_listener(server, args.devices, args.packets, args.keep)
-    rows += bench_quality(server, args.repeat, args.keep)
+    rows = bench_listener(server, args.devices, args.packets, args.keep, live=False)
+    rows += bench_listener(server, args.devices, args.packets, args.keep, live=True)
+    for rate in args.rate:
+        rows += bench_listener(server, args.devices, args.packets, args.keep, True, rate)
+    if not args.skip_quality:
+        rows += bench_quality(server, args.repeat, args.keep)
     width = max(len(name) for name, _ in rows)
     print(f"{'measurement':<{width}}  result")
     for name, value in rows:

@@ -9,6 +9,7 @@ the notifications; the table's audit trigger records each row's before and after
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,14 @@ class ActiveAlert:
     last_time: dt.datetime | None
     peak: float | None
     bound: str | None
+    value: float | None = None
+    #: Extended in this batch and not yet written (:func:`flush_extended`).
+    dirty: bool = False
+    #: Opened in this batch (its change is "opened", not "updated").
+    new: bool = False
+    #: The columns of an alert opened in this batch and not yet inserted (:func:`open_alerts`).
+    params: dict[str, Any] | None = None
+    closed_at: dt.datetime | None = None
 
 
 def active_alerts(
@@ -79,6 +88,63 @@ _COLUMNS = (
     " message_zh, message_en, credit_code, acknowledged_by, acknowledged_at, updated_at,"
     " ST_X(geom) AS lon, ST_Y(geom) AS lat"
 )
+
+
+_OPEN_MANY = sa.text(
+    "INSERT INTO alerts (kind, state, station_code, subject, parameter, period, opened_at,"
+    " last_time, closed_at, value, peak, limit_value, bound, unit, standard, quality_class,"
+    " flag, message_zh, message_en, credit_code, updated_at, geom)"
+    " SELECT r.kind, r.state, s.code, r.subject, r.parameter, r.period, r.opened_at,"
+    " r.last_time, r.closed_at, r.value, r.peak, r.limit_value, r.bound, r.unit, r.standard,"
+    " r.quality_class, r.flag, r.message_zh, r.message_en, r.credit_code, now(), s.geom"
+    " FROM json_to_recordset(CAST(:rows AS json)) AS r(kind text, state text, station text,"
+    " subject text, parameter text, period text, opened_at timestamptz, last_time timestamptz,"
+    " closed_at timestamptz, value float8, peak float8, limit_value float8, bound text,"
+    " unit text, standard text, quality_class text, flag text, message_zh text,"
+    " message_en text, credit_code text)"
+    " JOIN stations s ON s.code = r.station"
+    " ON CONFLICT (kind, station_code, subject, opened_at) DO UPDATE SET"
+    " state = EXCLUDED.state, closed_at = EXCLUDED.closed_at, last_time = EXCLUDED.last_time,"
+    " value = EXCLUDED.value, peak = EXCLUDED.peak, updated_at = now()"
+    " RETURNING id, kind, station_code, subject, opened_at"
+)
+_OPEN_FIELDS = (
+    "parameter", "period", "limit_value", "bound", "unit", "standard", "quality_class", "flag",
+    "message_zh", "message_en", "credit_code",
+)  # fmt: skip
+
+
+def open_alerts(connection: sa.Connection, pending: list[ActiveAlert]) -> list[AlertChange]:
+    """Insert the alerts a batch opened (one statement), with their final values; an
+    "opened" change for each, and a "closed" one for those closed again in the batch."""
+    if not pending:
+        return []
+    rows = []
+    for alert in pending:
+        assert alert.params is not None
+        row = {name: alert.params.get(name) for name in _OPEN_FIELDS}
+        row.update(
+            kind=alert.kind, state="closed" if alert.state == "closed" else "open",
+            station=alert.station_code, subject=alert.subject,
+            opened_at=alert.params["opened_at"].isoformat(),
+            last_time=alert.last_time.isoformat() if alert.last_time else None,
+            closed_at=alert.closed_at.isoformat() if alert.closed_at else None,
+            value=alert.value, peak=alert.peak,
+        )  # fmt: skip
+        rows.append(row)
+    result = connection.execute(_OPEN_MANY, {"rows": json.dumps(rows, ensure_ascii=False)})
+    ids = {(r.kind, r.station_code, r.subject, r.opened_at): r.id for r in result}
+    changes = []
+    for alert in pending:
+        assert alert.params is not None
+        key = (alert.kind, alert.station_code, alert.subject, alert.params["opened_at"])
+        if key not in ids:
+            continue  # a station removed meanwhile
+        alert.id, alert.params, alert.dirty = int(ids[key]), None, False
+        changes.append(AlertChange("opened", alert.id, alert.kind, alert.station_code))
+        if alert.state == "closed":
+            changes.append(AlertChange("closed", alert.id, alert.kind, alert.station_code))
+    return changes
 
 
 def alert_row(connection: sa.Connection, alert_id: int) -> dict[str, Any] | None:
@@ -119,25 +185,40 @@ def open_alert(connection: sa.Connection, values: dict[str, Any]) -> AlertChange
     return AlertChange("opened", alert_id, params["kind"], params["station"])
 
 
-def update_alert(
-    connection: sa.Connection, alert: ActiveAlert, *, last_time: dt.datetime, value: float | None
-) -> AlertChange:
-    """A further value beyond the limit (or a further flagged value): latest value and peak."""
-    peak = alert.peak
+def extend_alert(alert: ActiveAlert, *, last_time: dt.datetime, value: float | None) -> None:
+    """A further value beyond the limit (or a further flagged value): latest value and peak,
+    kept in memory until :func:`flush_extended` writes every extended alert of the batch."""
     if value is not None:
-        if peak is None:
-            peak = value
+        if alert.peak is None:
+            alert.peak = value
         else:
-            peak = min(peak, value) if alert.bound == "lower" else max(peak, value)
+            alert.peak = (
+                min(alert.peak, value) if alert.bound == "lower" else max(alert.peak, value)
+            )
+    alert.last_time, alert.value, alert.dirty = last_time, value, True
+
+
+def flush_extended(connection: sa.Connection, alerts: Iterable[ActiveAlert]) -> list[AlertChange]:
+    """Write the alerts extended in a batch (one statement); an "updated" change for each
+    that was not opened in the batch and is still active."""
+    dirty = [a for a in alerts if a.dirty and a.params is None]
+    if not dirty:
+        return []
     connection.execute(
         sa.text(
             "UPDATE alerts SET last_time = :last_time, value = :value, peak = :peak,"
             " updated_at = now() WHERE id = :id"
         ),
-        {"id": alert.id, "last_time": last_time, "value": value, "peak": peak},
+        [{"id": a.id, "last_time": a.last_time, "value": a.value, "peak": a.peak} for a in dirty],
     )
-    alert.last_time, alert.peak = last_time, peak
-    return AlertChange("updated", alert.id, alert.kind, alert.station_code)
+    changes = [
+        AlertChange("updated", a.id, a.kind, a.station_code)
+        for a in dirty
+        if not a.new and a.state != "closed"
+    ]
+    for a in dirty:
+        a.dirty = False
+    return changes
 
 
 def close_alert(

@@ -10,7 +10,6 @@ UPDATE, DELETE and TRUNCATE) and partitioned by month of ``received_utc``.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -78,27 +77,15 @@ def _month_start(when: dt.datetime) -> dt.date:
     return when.astimezone(dt.UTC).date().replace(day=1)
 
 
-_known_partitions: set[tuple[str, str]] = set()
-_partition_lock = threading.Lock()
-
-
 def ensure_partitions(connection: sa.Connection, times: Iterable[dt.datetime]) -> None:
-    """Create the month partitions ``times`` fall in, when missing (remembered per database)."""
-    database = connection.engine.url.render_as_string(hide_password=True)
+    """Create the month partitions ``times`` fall in, when missing.
+
+    Asked of the database in every batch (one call per month in it, a catalogue lookup when
+    the partition exists): a cache in the process would go stale when a database is dropped
+    and made again, or a month is detached, and every later batch would then fail.
+    """
     for month in sorted({_month_start(t) for t in times}):
-        key = (database, partition_name(month))
-        with _partition_lock:
-            if key in _known_partitions:
-                continue
         connection.execute(sa.text("SELECT monitoring_archive_partition(:month)"), {"month": month})
-        with _partition_lock:
-            _known_partitions.add(key)
-
-
-def forget_partitions() -> None:
-    """Forget which partitions exist (after a database was dropped and re-created)."""
-    with _partition_lock:
-        _known_partitions.clear()
 
 
 def write_archive(connection: sa.Connection, packets: Iterable[ArchivedPacket]) -> int:

@@ -73,10 +73,11 @@ def notify(
     connection: sa.Connection, changes: Iterable[AlertChange], observations: pd.DataFrame
 ) -> int:
     """Queue the notices of a batch in ``connection``'s transaction; how many."""
-    payloads = [
+    # values first: a page sees the number change before the alert's row is read for it
+    payloads = list(_chunks(fresh_values(observations)))
+    payloads.extend(
         json.dumps({"type": "alert", "id": c.alert_id, "change": c.change}) for c in changes
-    ]
-    payloads.extend(_chunks(fresh_values(observations)))
+    )
     if payloads:
         connection.execute(
             sa.text("SELECT pg_notify(:channel, p) FROM unnest(CAST(:payloads AS text[])) p"),

@@ -22,6 +22,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,8 +37,9 @@ from monitoring.alerts import (
     AlertChange,
     active_alerts,
     close_alert,
-    open_alert,
-    update_alert,
+    extend_alert,
+    flush_extended,
+    open_alerts,
 )
 
 #: How far a surface-water station may stand from its river's line.
@@ -154,11 +156,13 @@ class Value:
     """One stored value being judged."""
 
     station_code: str
-    time: pd.Timestamp
+    time: dt.datetime
     parameter: str
     value: float
     unit: str
     flag: str
+    local_date: dt.date
+    local_hour: int
 
 
 class BatchJudge:
@@ -169,29 +173,53 @@ class BatchJudge:
         self.context = context
         self.active = active_alerts(connection, stations)
         self.changes: list[AlertChange] = []
+        #: Stations with an active anomaly: only their normal values can close one.
+        self.anomalous = {station for kind, station, _ in self.active if kind == "anomaly"}
+
+        #: Alerts opened in this batch, inserted together by :meth:`flush`.
+        self.pending: list[ActiveAlert] = []
 
     def _alert(self, kind: str, station: str, subject: str) -> ActiveAlert | None:
         alert = self.active.get((kind, station, subject))
         return alert if alert is not None and alert.state != "closed" else None
+
+    def _pend(self, params: dict[str, Any]) -> None:
+        """Open an alert: kept in memory (with its later values) until :meth:`flush`."""
+        alert = ActiveAlert(
+            0, params["kind"], params["station"], params["subject"], "open",
+            params["last_time"], params.get("peak"), params.get("bound"), params.get("value"),
+            new=True, params=params,
+        )  # fmt: skip
+        self.pending.append(alert)
+        self.active[(alert.kind, alert.station_code, alert.subject)] = alert
+
+    def _close(self, alert: ActiveAlert, when: dt.datetime) -> None:
+        if alert.params is not None:  # opened in this batch: inserted closed
+            alert.state, alert.closed_at = "closed", when
+        else:
+            self.changes.append(close_alert(self.connection, alert, when))
+
+    def flush(self) -> list[AlertChange]:
+        """Write the batch's new and extended alerts; every change of the batch."""
+        opened = open_alerts(self.connection, self.pending)
+        self.pending = []
+        return self.changes + opened + flush_extended(self.connection, self.active.values())
 
     def beyond(
         self, rule: StationRule, row: Value, period: str, limit: Limit, value: float
     ) -> None:
         """A value (or window mean) beyond ``limit``: open or extend the exceedance."""
         subject = f"{row.parameter}/{period}/{limit.bound}"
-        when = row.time.to_pydatetime()
+        when = row.time
         alert = self._alert("exceedance", rule.code, subject)
         if alert is not None:
             if alert.last_time is None or when >= alert.last_time:
-                self.changes.append(
-                    update_alert(self.connection, alert, last_time=when, value=value)
-                )
+                extend_alert(alert, last_time=when, value=value)
             return
         zh, en = _name(row.parameter)
         unit = limit.unit
         side_zh, side_en = ("低于", "below") if limit.bound == "lower" else ("超过", "above")
-        change = open_alert(
-            self.connection,
+        self._pend(
             {
                 "kind": "exceedance",
                 "station": rule.code,
@@ -215,24 +243,20 @@ class BatchJudge:
                 f"{limit.limit_value:g} {unit}",
             },
         )
-        self.changes.append(change)
-        self.active[("exceedance", rule.code, subject)] = ActiveAlert(
-            change.alert_id, "exceedance", rule.code, subject, "open", when, value, limit.bound
-        )
 
     def within(self, station: str, subject: str, when: dt.datetime) -> None:
         """A value within the limit (or a normal flag): close the active alert, if any."""
         for kind in ("exceedance", "anomaly"):
             alert = self._alert(kind, station, subject)
             if alert is not None and (alert.last_time is None or when >= alert.last_time):
-                self.changes.append(close_alert(self.connection, alert, when))
+                self._close(alert, when)
 
     def judge_value(self, rule: StationRule, row: Value, period: str, value: float) -> None:
         """Judge one value (or window mean) against every limit row in force for ``period``."""
         limits = self.context.limits_for(rule, row.parameter, period)
         if not limits:
             return
-        local = row.time.tz_convert(self.context.zone).date()
+        local = row.local_date
         for limit in limits:
             if not limit.valid_from <= local <= limit.valid_to:
                 continue
@@ -244,26 +268,21 @@ class BatchJudge:
             if (scaled < limit.limit_value) if lower else (scaled > limit.limit_value):
                 self.beyond(rule, row, period, limit, scaled)
             else:
-                self.within(
-                    rule.code, f"{row.parameter}/{period}/{limit.bound}", row.time.to_pydatetime()
-                )
+                self.within(rule.code, f"{row.parameter}/{period}/{limit.bound}", row.time)
 
     def anomaly(self, rule: StationRule, row: Value) -> None:
         """A value with a device flag: open (or extend) the anomaly of its parameter."""
         flag = row.flag
         subject = f"{row.parameter}/{flag}"
-        when = row.time.to_pydatetime()
+        when = row.time
         alert = self._alert("anomaly", rule.code, subject)
         if alert is not None:
             if alert.last_time is None or when >= alert.last_time:
-                self.changes.append(
-                    update_alert(self.connection, alert, last_time=when, value=row.value)
-                )
+                extend_alert(alert, last_time=when, value=row.value)
             return
         zh, en = _name(row.parameter)
         flag_zh, flag_en = FLAG_TITLES.get(flag, (flag, flag))
-        change = open_alert(
-            self.connection,
+        self._pend(
             {
                 "kind": "anomaly",
                 "station": rule.code,
@@ -279,15 +298,12 @@ class BatchJudge:
                 "message_en": f"{rule.code} {en} data flag {flag} ({flag_en})",
             },
         )
-        self.changes.append(change)
-        self.active[("anomaly", rule.code, subject)] = ActiveAlert(
-            change.alert_id, "anomaly", rule.code, subject, "open", when, None, None
-        )
+        self.anomalous.add(rule.code)
 
     def station_heard(self, station: str, when: dt.datetime) -> None:
         alert = self._alert("disconnection", station, "station")
         if alert is not None:
-            self.changes.append(close_alert(self.connection, alert, when))
+            self._close(alert, when)
 
 
 def judge_batch(
@@ -301,10 +317,13 @@ def judge_batch(
     judge = BatchJudge(connection, context, frame["station_code"].unique().tolist())
     for station, latest in frame.groupby("station_code")["time"].max().items():
         judge.station_heard(str(station), latest.to_pydatetime())
-    windows: list[tuple[StationRule, Value, str]] = []
-    for station, stamp, parameter, number, unit, flag in frame[
-        ["station_code", "time", "parameter", "value", "unit", "flag"]
-    ].itertuples(index=False):
+    windows: list[tuple[StationRule, Value, str, dt.datetime, dt.datetime]] = []
+    local = frame["time"].dt.tz_convert(context.zone)
+    columns = zip(
+        frame["station_code"], frame["time"].dt.to_pydatetime(), frame["parameter"],
+        frame["value"], frame["unit"], frame["flag"], local.dt.date, local.dt.hour, strict=True,
+    )  # fmt: skip
+    for station, stamp, parameter, number, unit, flag, local_date, local_hour in columns:
         rule = context.stations.get(station)
         if rule is None or number is None or np.isnan(number):
             continue
@@ -315,47 +334,62 @@ def judge_batch(
             float(number),
             unit if isinstance(unit, str) else "",
             flag if isinstance(flag, str) else "N",
+            local_date,
+            int(local_hour),
         )
         if row.flag != "N":
             judge.anomaly(rule, row)
             continue
-        when = stamp.to_pydatetime()
-        for device_flag in FLAG_TITLES:
-            judge.within(rule.code, f"{parameter}/{device_flag}", when)
+        if station in judge.anomalous:  # a normal value ends its parameter's anomalies
+            for device_flag in FLAG_TITLES:
+                judge.within(rule.code, f"{parameter}/{device_flag}", stamp)
         period = "sample" if rule.type in SAMPLE_TYPES else "1h"
         judge.judge_value(rule, row, period, row.value)
         if period == "1h":
-            windows.extend(
-                (rule, row, p) for p in WINDOWS if context.limits_for(rule, parameter, p)
-            )
-    for rule, row, period in windows:
-        mean = window_mean(connection, row, period, context.zone)
-        if mean is not None:
-            judge.judge_value(rule, row, period, mean)
-    return judge.changes
+            for averaged in WINDOWS:
+                if not context.limits_for(rule, parameter, averaged):
+                    continue
+                span = window_of(row, averaged)
+                if span is not None:
+                    windows.append((rule, row, averaged, *span))
+    means = window_means(connection, [(w[1], w[3], w[4]) for w in windows])
+    for (rule, row, averaged, _, _), (count, mean) in zip(windows, means, strict=True):
+        if mean is not None and count >= WINDOWS[averaged][1]:
+            judge.judge_value(rule, row, averaged, mean)
+    return judge.flush()
 
 
-def window_mean(connection: sa.Connection, row: Value, period: str, zone: str) -> float | None:
-    """The mean of the window ``period`` that the hour ``row`` closes, or None when the window
-    does not close at this hour or has too few valid hours (read from ``observations``)."""
-    hours, minimum = WINDOWS[period]
-    end = row.time + pd.Timedelta(hours=1)
-    if period == "24h":
-        local = end.tz_convert(zone)
-        if local.hour != 0 or local.minute != 0:
-            return None  # a day is judged when its last hour arrives
-    start = end - pd.Timedelta(hours=hours)
-    count, mean = connection.execute(
+def window_of(row: Value, period: str) -> tuple[dt.datetime, dt.datetime] | None:
+    """``[start, end)`` of the window ``period`` that the hour ``row`` closes; None when no
+    window closes at this hour (a day is judged when its last local hour, 23:00, arrives)."""
+    hours, _ = WINDOWS[period]
+    if period == "24h" and row.local_hour != 23:
+        return None
+    end = row.time + dt.timedelta(hours=1)
+    return end - dt.timedelta(hours=hours), end
+
+
+def window_means(
+    connection: sa.Connection, windows: list[tuple[Value, dt.datetime, dt.datetime]]
+) -> list[tuple[int, float | None]]:
+    """(valid hours, mean) of each window, read from ``observations`` in one query."""
+    if not windows:
+        return []
+    rows = connection.execute(
         sa.text(
-            "SELECT count(*), avg(value) FROM observations WHERE station_code = :station"
-            " AND parameter = :parameter AND time >= :start AND time < :end"
-            " AND value IS NOT NULL AND (flag IS NULL OR flag = 'N')"
+            "SELECT r.i, count(o.value), avg(o.value) FROM unnest(CAST(:stations AS text[]),"
+            " CAST(:parameters AS text[]), CAST(:starts AS timestamptz[]),"
+            " CAST(:ends AS timestamptz[])) WITH ORDINALITY AS r(s, p, a, b, i)"
+            " LEFT JOIN observations o ON o.station_code = r.s AND o.parameter = r.p"
+            " AND o.time >= r.a AND o.time < r.b AND o.value IS NOT NULL"
+            " AND (o.flag IS NULL OR o.flag = 'N')"
+            " GROUP BY r.i ORDER BY r.i"
         ),
         {
-            "station": row.station_code,
-            "parameter": row.parameter,
-            "start": start.to_pydatetime(),
-            "end": end.to_pydatetime(),
+            "stations": [w[0].station_code for w in windows],
+            "parameters": [w[0].parameter for w in windows],
+            "starts": [w[1] for w in windows],
+            "ends": [w[2] for w in windows],
         },
-    ).one()
-    return float(mean) if count >= minimum else None
+    ).all()
+    return [(int(count), None if mean is None else float(mean)) for _, count, mean in rows]

@@ -174,3 +174,20 @@ def test_parse_and_reprocess_on_the_command_line(
         check=False,
     )
     assert bad.returncode == 2 and "not an ISO time" in bad.stderr
+
+
+def test_a_month_partition_dropped_meanwhile_is_made_again(
+    station_engine: sa.Engine, log_copy: Path
+) -> None:
+    """Partitions are asked of the database each batch, never remembered by the process (a
+    dropped and re-created database once made every later batch fail, unacknowledged)."""
+    load_packet_log(log_copy, station_engine, kinds=KINDS)
+    [(name,)] = _rows(
+        station_engine,
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = 'monitoring_packet_archive'::regclass",
+    )
+    with station_engine.begin() as c:
+        c.execute(sa.text(f'DROP TABLE "{name}"'))
+    load_packet_log(log_copy, station_engine, kinds=KINDS)
+    assert _rows(station_engine, "SELECT count(*) FROM monitoring_packet_archive") == [(8,)]
