@@ -44,7 +44,8 @@ def items() -> tuple[Item, ...]:
     )
 
 
-def _date(value: Any, what: str) -> dt.date | None:
+def parse_date(value: Any, what: str) -> dt.date | None:
+    """A form's YYYY-MM-DD date (empty: None); a clear error otherwise."""
     if value in (None, ""):
         return None
     try:
@@ -84,8 +85,8 @@ def file_document(
         item = 0
     if not 1 <= item <= len(items()):
         raise BadCaseInput(f"未知档案条目 / item must be one of E.1's 1-{len(items())}")
-    issued_on = _date(fields.get("issued_on"), "issued_on")
-    expires_on = _date(fields.get("expires_on"), "expires_on")
+    issued_on = parse_date(fields.get("issued_on"), "issued_on")
+    expires_on = parse_date(fields.get("expires_on"), "expires_on")
     if issued_on and expires_on and expires_on < issued_on:
         raise BadCaseInput("有效期早于发证日期 / expires_on lies before issued_on")
     title = str(fields.get("title") or "").strip() or items()[item - 1].title_zh
@@ -114,8 +115,21 @@ def item_state(expiries: list[dt.date | None], today: dt.date) -> str:
     return "present" if in_force else "expired"
 
 
-def _today() -> dt.date:
+def local_today() -> dt.date:
+    """Today in the park's time zone (the expiry dates are local dates)."""
     return dt.datetime.now(local_zone()).date()
+
+
+def document_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """What an archive's listing shows of one document."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "filename": row["filename"],
+        "media_type": row["media_type"],
+        "issued_on": row["issued_on"].isoformat() if row["issued_on"] else None,
+        "expires_on": row["expires_on"].isoformat() if row["expires_on"] else None,
+    }
 
 
 def completeness(
@@ -124,7 +138,7 @@ def completeness(
     """The E.1 file of one enterprise: per item its state and documents."""
     if not policy.may_read_documents(principal, credit_code):
         raise CaseNotFound(f"无此企业档案 / no archive of {credit_code}")
-    today = today or _today()
+    today = today or local_today()
     with engine.connect() as connection:
         name = connection.execute(
             sa.text("SELECT name FROM enterprises WHERE credit_code = :c"), {"c": credit_code}
@@ -152,17 +166,7 @@ def completeness(
                 "title_zh": item.title_zh,
                 "title_en": item.title_en,
                 "state": item_state([d["expires_on"] for d in held], today),
-                "documents": [
-                    {
-                        "id": d["id"],
-                        "title": d["title"],
-                        "filename": d["filename"],
-                        "media_type": d["media_type"],
-                        "issued_on": d["issued_on"].isoformat() if d["issued_on"] else None,
-                        "expires_on": d["expires_on"].isoformat() if d["expires_on"] else None,
-                    }
-                    for d in held
-                ],
+                "documents": [document_summary(d) for d in held],
             }
         )
     counts = {s: sum(i["state"] == s for i in out) for s in ("present", "expired", "missing")}
@@ -181,7 +185,7 @@ def completeness_table(
     """Per enterprise the user may see the archive of: how many E.1 items are present, expired
     and missing, the missing and expired item numbers (the staff's table)."""
     owners = policy.document_owners(principal)
-    today = today or _today()
+    today = today or local_today()
     mine = "" if owners is None else "WHERE e.credit_code = ANY(:owners)"
     with engine.connect() as connection:
         rows = connection.execute(

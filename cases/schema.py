@@ -67,12 +67,16 @@ documents = Table(
     Column("case_id", BigInteger, nullable=True),
     Column("transition_id", BigInteger, nullable=True, comment="case_transitions.id"),
     Column("archive_item", Integer, nullable=True, comment="一企一档条目 / Guangxi E.1 item"),
+    Column("park_item", Integer, nullable=True, comment="园区档案条目 / Guangxi E.2 item"),
     Column("title", Text, nullable=True),
     Column("issued_on", Date, nullable=True, comment="发证日期 / Issued"),
     Column("expires_on", Date, nullable=True, comment="有效期至 / Expires"),
     CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_pattern"),
     CheckConstraint("size_bytes > 0", name="size_positive"),
     CheckConstraint("archive_item BETWEEN 1 AND 33", name="archive_item_range"),
+    # the park's own items of E.2 (item 1 is the enterprises' E.1 files, filed per enterprise)
+    CheckConstraint("park_item BETWEEN 2 AND 7", name="park_item_range"),
+    CheckConstraint("archive_item IS NULL OR park_item IS NULL", name="one_archive"),
     CheckConstraint(
         "expires_on IS NULL OR issued_on IS NULL OR expires_on >= issued_on",
         name="expiry_after_issue",

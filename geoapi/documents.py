@@ -6,6 +6,8 @@
   expired or missing, with its documents; ``POST`` (multipart: ``file``, ``item``, ``title``,
   ``issued_on``, ``expires_on``) files a document;
 * ``GET /ogcapi/archive``: the completeness table, one line per enterprise the user may see;
+* ``GET /ogcapi/park-archive``: the park's E.2 archive (item 1 sums the enterprises' E.1
+  files); ``POST`` (multipart, as above, ``item`` 2-7) files a park document; staff only;
 * ``GET /ogcapi/collections/inspections/items/{id}/notice.docx``: the Appendix J notice.
 
 All signed-in only (``Rule.SIGNED_IN``); the rest is ``accounts.policy``'s answer, asked by
@@ -18,7 +20,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
 
-from cases import archive, documents
+from cases import archive, documents, park_archive
 from cases.errors import BadCaseInput, CaseNotFound
 from cases.notice import notice_docx
 from geoapi.auth import current_principal
@@ -109,3 +111,32 @@ def install(app: Flask) -> None:
         methods=["GET", "POST"],
     )
     app.add_url_rule(mount + "/archive", endpoint="archive_table", view_func=table)
+
+    def park_file() -> Response:
+        def run() -> Response:
+            db = current_app.config["ONEMAP_ENGINE"]
+            principal = current_principal()
+            if request.method == "POST":
+                upload = request.files.get("file")
+                if upload is None:
+                    raise BadCaseInput("缺少文件 / send the document as the multipart field file")
+                park_archive.file_park_document(
+                    db,
+                    document_store(),
+                    principal,
+                    dict(request.form),
+                    documents.Upload(upload.filename, upload.read()),
+                )
+                return json_response(park_archive.park_completeness(db, principal), 201)
+            today = _as_of(request.args.get("as_of"))
+            return json_response(park_archive.park_completeness(db, principal, today))
+
+        return respond(run)
+
+    # a path of its own: /archive/{credit_code} would take "park" for a credit code
+    app.add_url_rule(
+        mount + "/park-archive",
+        endpoint="park_archive",
+        view_func=park_file,
+        methods=["GET", "POST"],
+    )

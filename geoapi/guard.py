@@ -77,6 +77,7 @@ ROUTES: dict[str, Rule] = {
     "document_read": S,
     "archive_file": S,
     "archive_table": S,
+    "park_archive": S,
     "inspection_notice": C,  # the Appendix J notice of an inspection the user may read
     "case_statistics": C,  # counted over the rows the user may read
     "case_tasks": S,  # the signed-in user's list of cases waiting for them

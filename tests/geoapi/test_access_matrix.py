@@ -68,6 +68,7 @@ KINDS = {
         "document_read",
         "archive_file",
         "archive_table",
+        "park_archive",
         "case_tasks",
     },
     "collection": {
