@@ -11,7 +11,7 @@ API's summary endpoints (geoapi/summary.py) and the page's overview panel:
 
 "Now" is the data's time: the newest ``latest_time`` of the stations (the time of the newest
 reading the judgement saw), else the clock; the days are the park's local days
-(:data:`analytics.quality.judge.DEFAULT_ZONE`). The park's daily AQI is the worst (highest)
+(:data:`monitoring.quality.judge.DEFAULT_ZONE`). The park's daily AQI is the worst (highest)
 daily AQI of its air stations on that day, as the panel names it.
 """
 
@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import sqlalchemy as sa
 
-from analytics.quality.aqi import daily_aqi, read_breakpoints
-from analytics.quality.judge import AIR_AQI_TYPES, DEFAULT_ZONE, averaged_series, read_observations
 from layers import get_layer
+from monitoring.quality.aqi import daily_aqi, read_breakpoints
+from monitoring.quality.judge import AIR_AQI_TYPES, DEFAULT_ZONE, averaged_series, read_observations
 
 TREND_DAYS = 30
 
@@ -223,7 +223,7 @@ def enterprises_by_risk(engine: sa.Engine) -> dict[str, Any]:
     """The enterprises per HJ 941 risk level (every level of the registry, 0 when none)."""
     levels = _choices("enterprises", "risk_level")
     with engine.connect() as connection:
-        counts = dict(
+        counts: dict[Any, int] = dict(
             connection.execute(
                 sa.text("SELECT risk_level, count(*) FROM enterprises GROUP BY risk_level")
             ).fetchall()

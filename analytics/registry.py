@@ -32,7 +32,7 @@ from analytics import (
 )
 from analytics.errors import UnknownAnalysisError, bad_parameters
 from analytics.geojson import FeatureCollection
-from analytics.quality.follow_up import RIVER_TYPES, SEWER_TYPES
+from monitoring.quality.follow_up import RIVER_TYPES, SEWER_TYPES
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class MapStart:
 #: from that node, a pipe from its downstream node (upstream traces) or upstream node
 #: (downstream traces), so in that pipe's system (rain or sewage) rather than at whatever node
 #: of any system lies nearest; a river from the clicked place on the river; a station on its
-#: network as its exceedances' traces do (analytics.quality.follow_up).
+#: network as its exceedances' traces do (monitoring.quality.follow_up).
 NETWORK_STARTS = (
     MapStart("sewer_nodes", {"network": "sewer", "start": "node:{code}"}),
     MapStart(

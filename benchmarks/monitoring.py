@@ -9,9 +9,9 @@ dropped afterwards unless ``--keep``:
   in-process listener and each sends its hour packets (CN 2061, 6 factors, Flag=5, built before
   the clock starts) as fast as acknowledgements come back in a window of 10 packets in flight.
   Measured: packets/s from the first send to the last ack; then every stored value is read back
-  and compared (zero loss). Twice, in one run: the plain listener of ``etl.hj212`` and the live
-  one of ``monitoring`` (every line archived, every value judged against the standards' limits
-  with its averaged windows, alerts, NOTIFY) with an event hub LISTENing in the same process
+  and compared (zero loss). Twice, in one run: the plain listener of ``monitoring.hj212`` and
+  the live one of ``monitoring`` (every line archived, every value judged against the standards'
+  limits with its averaged windows, alerts, NOTIFY) with an event hub LISTENing in the same process
   as the ``/events`` stream does, timing each packet's send to its station's ``values`` event.
 - ``onemap_bench_quality``: the demo park (enterprises, outfalls with their standards and permit
   limits, stations, a year of observations) and the standards; measured: exceedances + daily and
@@ -37,11 +37,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analytics.quality.judge import judge  # noqa: E402
-from etl.hj212.codec import data_segment, frame  # noqa: E402
-from etl.hj212.listener import Hj212Listener  # noqa: E402
 from etl.load import load_file  # noqa: E402
 from monitoring.events import EventHub  # noqa: E402
+from monitoring.hj212.codec import data_segment, frame  # noqa: E402
+from monitoring.hj212.listener import Hj212Listener  # noqa: E402
+from monitoring.quality.judge import judge  # noqa: E402
 from monitoring.service import LiveMonitoring  # noqa: E402
 from onemap import migrate  # noqa: E402
 from onemap.database import database_url  # noqa: E402

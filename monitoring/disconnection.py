@@ -1,6 +1,6 @@
 """Disconnection (断线, Jiangsu 8.1): a station silent past its offline threshold.
 
-The thresholds are today's :data:`analytics.quality.status.OFFLINE_AFTER` (three missed
+The thresholds are today's :data:`monitoring.quality.status.OFFLINE_AFTER` (three missed
 reporting cycles of the station type); stations sampled by hand (groundwater, soil, noise) have
 no fixed cycle and are not swept. A station that never sent anything is "no data", not
 disconnected. The alert opens at the station's last data time and closes when a value of the
@@ -14,8 +14,8 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from analytics.quality.status import OFFLINE_AFTER
 from monitoring.alerts import AlertChange, active_alerts, open_alert
+from monitoring.quality.status import OFFLINE_AFTER
 
 
 def sweep(connection: sa.Connection, now_utc: dt.datetime) -> list[AlertChange]:

@@ -3,8 +3,8 @@
 Used by the listener (a batch every few tens of milliseconds), by ``onemap hj212 parse`` (a
 packet log) and by ``onemap hj212 reprocess`` (packets read back from the archive, which are
 not archived again). Everything happens in the caller's transaction: the archive rows, the
-observations (:func:`etl.hj212.store.store_values`, the COPY + upsert every load uses) and the
-unregistered values commit together or not at all.
+observations (:func:`monitoring.hj212.store.store_values`, the COPY + upsert every load uses) and
+the unregistered values commit together or not at all.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.hj212.codec import FrameError
-from etl.hj212.store import MnDirectory, ValueRow, observation_frame, store_values
 from monitoring.alerts import AlertChange
 from monitoring.archive import ArchivedPacket, write_archive
 from monitoring.factor_codes import resolve
+from monitoring.hj212.codec import FrameError
+from monitoring.hj212.store import MnDirectory, ValueRow, observation_frame, store_values
 from monitoring.readings import Reading, Value, read_packet
 
 log = logging.getLogger("onemap.monitoring")

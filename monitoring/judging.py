@@ -1,10 +1,10 @@
 """Judging each stored value on arrival: exceedances and device anomalies become alerts.
 
 Which limit: the station's type gives its standard and class
-(:data:`analytics.quality.limits.DEFAULT_STANDARDS`), except a surface-water station, judged by
+(:data:`monitoring.quality.limits.DEFAULT_STANDARDS`), except a surface-water station, judged by
 the ``target_class`` of the river it stands on (the nearest river within
 :data:`RIVER_RADIUS_M`; class III without one). Hourly stations' values are judged against the
-1 h limit, sampled stations' (:data:`analytics.quality.judge.SAMPLE_TYPES`) against the
+1 h limit, sampled stations' (:data:`monitoring.quality.judge.SAMPLE_TYPES`) against the
 single-sample one; the limit row is the one in force on the value's local date. Averaged
 limits are judged when their window closes, reading the earlier hours from ``observations``: a
 24 h mean when a day's last hour (23:00 local) arrives, an 8 h mean at every hour (GB 3095
@@ -28,9 +28,6 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from analytics.quality.averaging import MIN_HOURS_PER_8H, MIN_HOURS_PER_DAY
-from analytics.quality.judge import DEFAULT_ZONE, SAMPLE_TYPES
-from analytics.quality.limits import DEFAULT_STANDARDS, read_limits, unit_factor
 from layers.parameters import BY_CODE
 from monitoring.alerts import (
     ActiveAlert,
@@ -41,6 +38,9 @@ from monitoring.alerts import (
     flush_extended,
     open_alerts,
 )
+from monitoring.quality.averaging import MIN_HOURS_PER_8H, MIN_HOURS_PER_DAY
+from monitoring.quality.judge import DEFAULT_ZONE, SAMPLE_TYPES
+from monitoring.quality.limits import DEFAULT_STANDARDS, read_limits, unit_factor
 
 #: How far a surface-water station may stand from its river's line.
 RIVER_RADIUS_M = 1000.0

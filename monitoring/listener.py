@@ -1,7 +1,7 @@
 """The HJ 212 listener of the monitoring package: every line archived, every well-formed
 value kept, and each committed batch handed on (judging, the event stream, notifications).
 
-It is :class:`etl.hj212.listener.Hj212Listener` (connections, framing, batching, the CN 9014
+It is :class:`monitoring.hj212.listener.Hj212Listener` (connections, framing, batching, the CN 9014
 acknowledgement after commit) with three changes: a line is read leniently
 (:mod:`monitoring.readings`); every line — valid or not, including over-long and incomplete
 ones — goes to the writer so it is archived in the batch's transaction
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from etl.hj212.codec import FRAME_HEAD, Packet
-from etl.hj212.listener import Hj212Listener
-from etl.hj212.store import DEFAULT_KINDS, HJ212_ACTOR
 from monitoring.archive import SOURCE_LISTENER, peer_text
+from monitoring.hj212.codec import FRAME_HEAD, Packet
+from monitoring.hj212.listener import Hj212Listener
+from monitoring.hj212.store import DEFAULT_KINDS, HJ212_ACTOR
 from monitoring.intake import Arrival, IntakeResult, arrival_of, store_arrivals
 
 log = logging.getLogger("onemap.hj212")
@@ -84,7 +84,7 @@ class MonitoringListener(Hj212Listener):
     def _reject(self, peer: object, code: str, reason: str, raw: bytes) -> None:
         """An over-long or incomplete line: counted, logged, and archived as invalid."""
         super()._reject(peer, code, reason, raw)
-        from etl.hj212.codec import FrameError
+        from monitoring.hj212.codec import FrameError
 
         arrival = Arrival(dt.datetime.now(dt.UTC), SOURCE_LISTENER, peer_text(peer), raw)
         arrival.error = FrameError(code, reason)

@@ -1,7 +1,7 @@
 """Captured HJ 212 packet logs, read like live packets: archived, stored leniently, reported.
 
 A log is text with one frame per line (text before ``##`` — a receive time, ``RECV:`` — is
-ignored, and a lost CRLF restored, as :mod:`etl.hj212.packet_log` reads them). Every line is
+ignored, and a lost CRLF restored, as :mod:`monitoring.hj212.packet_log` reads them). Every line is
 archived (source ``log:<file name>``); the values of the good packets are stored in one
 transaction with the archive; rejected packets and rejected single items of good packets are
 reported with their line and reason, in the report and in a rejects file beside the log.
@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from accounts.audit import set_actor
 from etl.dates import configured_timezone
-from etl.hj212.codec import FRAME_TAIL, FrameError
-from etl.hj212.packet_log import BadPacket, read_lines
-from etl.hj212.store import DEFAULT_KINDS, HJ212_ACTOR, MnDirectory
+from monitoring.hj212.codec import FRAME_TAIL, FrameError
+from monitoring.hj212.packet_log import BadPacket, read_lines
+from monitoring.hj212.store import DEFAULT_KINDS, HJ212_ACTOR, MnDirectory
 from monitoring.intake import Arrival, arrival_of, store_arrivals
 
 

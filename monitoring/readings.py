@@ -1,7 +1,7 @@
 """Reading HJ 212 packets without losing values: every well-formed value of a packet with a
 valid frame and CRC is kept.
 
-:func:`etl.hj212.codec.parse_cp` rejects a whole packet for one factor code outside
+:func:`monitoring.hj212.codec.parse_cp` rejects a whole packet for one factor code outside
 ``[a-z][0-9]{5}`` — a vendor code (``R01-Rtd``), a 2005 code (``011-Avg``), a noise code
 (``Leq-Rtd``) — or for one value that is not a number. Here the frame, the CRC and the head
 (QN, ST, CN, MN, Flag) are checked as strictly as before (:func:`codec.check_frame`,
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from etl.hj212.codec import (
+from monitoring.factor_codes import resolve
+from monitoring.hj212.codec import (
     DATA_FLAGS,
     VALUE_FIELD,
     Factor,
@@ -31,7 +32,6 @@ from etl.hj212.codec import (
     parse_time,
     split_segment,
 )
-from monitoring.factor_codes import resolve
 
 #: A factor code as devices write them: 2017 (``a21026``), 2005 (``011``, ``B01``, ``S01``),
 #: noise (``Leq``), vendor (``R01``). Anything else is a malformed item.

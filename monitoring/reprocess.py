@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from accounts.audit import set_actor
 from etl.dates import configured_timezone
-from etl.hj212.codec import FRAME_HEAD, FRAME_TAIL
-from etl.hj212.store import DEFAULT_KINDS, HJ212_ACTOR, MnDirectory
 from monitoring.archive import read_archive
+from monitoring.hj212.codec import FRAME_HEAD, FRAME_TAIL
+from monitoring.hj212.store import DEFAULT_KINDS, HJ212_ACTOR, MnDirectory
 from monitoring.intake import arrival_of, store_arrivals
 
 

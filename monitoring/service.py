@@ -20,10 +20,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from accounts.audit import set_actor
-from etl.hj212.store import DEFAULT_KINDS, HJ212_ACTOR
 from monitoring.alerts import AlertChange
 from monitoring.disconnection import sweep
 from monitoring.events import notify
+from monitoring.hj212.store import DEFAULT_KINDS, HJ212_ACTOR
 from monitoring.intake import IntakeResult
 from monitoring.judging import JudgingContext, judge_batch
 from monitoring.listener import MonitoringListener

@@ -2,5 +2,5 @@
 and their warnings, and the registers enterprises declare themselves.
 
 Reads the park model through ``layers`` and the judgement's limits through
-``analytics.quality``; nothing below imports this package.
+``monitoring.quality``; nothing below imports this package.
 """

@@ -21,7 +21,7 @@ import psycopg
 import psycopg.sql
 import sqlalchemy as sa
 
-from analytics.quality.limits import read_outfall_stations
+from monitoring.quality.limits import read_outfall_stations
 from sources.errors import SourceError
 
 #: HJ 212-2017 flow parameters: wastewater flow (w00000) and flue-gas flow (a00000).

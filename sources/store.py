@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from analytics.quality.limits import read_limits
 from etl.upsert import upsert
 from layers import get_layer
 from layers.parameters import BY_CODE
 from layers.shared_fields import AVERAGING_PERIOD
+from monitoring.quality.limits import read_limits
 from sources.loads import discharge_loads
 from sources.totals import amount, park_totals, running_totals, total_line
 

@@ -25,13 +25,13 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from analytics.quality.judge import judge
-from analytics.quality.store import store_judgement
 from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
 from layers import REGISTRY
 from monitoring.from_exceedances import alerts_from_exceedances
+from monitoring.quality.judge import judge
+from monitoring.quality.store import store_judgement
 from onemap import cluster, migrate
 from onemap.commands.demo import layer_file
 from onemap.database import ENV_URL, engine_for, normalise_url

@@ -90,7 +90,7 @@ def _related(layer: Layer, registry: tuple[Layer, ...]) -> list[dict[str, Any]]:
 
 
 #: Fields naming the OGC API process a feature calls for and its inputs (JSON): such a
-#: feature's popup offers to run it (an exceedance's ready trace, analytics.quality.follow_up).
+#: feature's popup offers to run it (an exceedance's ready trace, monitoring.quality.follow_up).
 TRACE_FIELDS = {"process": "trace_process", "inputs": "trace_inputs"}
 
 

@@ -21,7 +21,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 
-from analytics.quality.cpf import Cpf
+from monitoring.quality.cpf import Cpf
 
 ImageFormat = Literal["svg", "png"]
 MEDIA_TYPES: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png"}

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, text
 from analytics.errors import BadParameterError, NotFoundError
 from analytics.met import find_station, hour_slots, read_hourly_values, read_hourly_wind
 from analytics.plots.render import ImageFormat, LimitLine, cpf_polar, time_series, wind_rose
-from analytics.quality.cpf import conditional_probability
 from layers.parameters import BY_CODE
+from monitoring.quality.cpf import conditional_probability
 
 PlotKind = Literal["series", "windrose", "cpf"]
 #: The longest window a plot reads: one year of hours.

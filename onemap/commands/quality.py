@@ -87,8 +87,8 @@ def quality(
     """环境质量评价 / judge the observations of [start, end) against the standards."""
     from sqlalchemy import text
 
-    from analytics.quality.follow_up import with_follow_ups
-    from analytics.quality.judge import judge
+    from monitoring.quality.follow_up import with_follow_ups
+    from monitoring.quality.judge import judge
     from onemap.database import database_url, engine_for
 
     begin, finish = _timestamp(start), _timestamp(end)
@@ -120,8 +120,8 @@ def quality(
     status_counts = result.status["status"].value_counts().to_dict()
     click.echo(f"站点状态 / station status: {status_counts}")
     if store:
-        from analytics.quality.store import store_judgement
         from monitoring.from_exceedances import alerts_from_exceedances
+        from monitoring.quality.store import store_judgement
 
         stored = store_judgement(engine, result, begin, finish, as_of=finish)
         with engine.begin() as connection:

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from accounts import audit
-from etl.hj212.store import store_values
 from etl.load import load_file
+from monitoring.hj212.store import store_values
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.hj212.store import store_values
 from monitoring.alerts import AlertChange
+from monitoring.hj212.store import store_values
 from monitoring.judging import JudgingContext, judge_batch, read_station_rules
 from monitoring.service import LiveMonitoring
 

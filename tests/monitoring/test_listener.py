@@ -8,7 +8,7 @@ import zoneinfo
 
 import sqlalchemy as sa
 
-from etl.hj212.codec import decode, frame
+from monitoring.hj212.codec import decode, frame
 from monitoring.intake import IntakeResult
 from monitoring.listener import MonitoringListener
 

@@ -18,7 +18,7 @@ import requests
 import sqlalchemy as sa
 from flask import Flask
 
-from etl.hj212.codec import frame
+from monitoring.hj212.codec import frame
 from monitoring.service import LiveMonitoring
 from onemap.database import engine_for
 

@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from etl.hj212.codec import frame
+from monitoring.hj212.codec import frame
 from monitoring.notifications import Notifier, settings_from
 from monitoring.service import LiveMonitoring
 

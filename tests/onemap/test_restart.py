@@ -28,7 +28,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from etl.hj212.codec import data_segment, frame
+from monitoring.hj212.codec import data_segment, frame
 
 ONEMAP = str(Path(sys.executable).with_name("onemap"))
 STATIONS = Path(__file__).resolve().parents[2] / "data" / "demo" / "stations.csv"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from analytics.quality.judge import read_observations
+from monitoring.quality.judge import read_observations
 from sources.errors import SourceError
 from sources.loads import discharge_loads, hourly_loads, period_loads
 from sources.store import store_sources

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.quality.aqi import HOURLY_ITEMS, HOURLY_RULES, hourly_aqi, read_breakpoints
-from analytics.quality.averaging import hourly_means
-from analytics.quality.store import latest_aqi, pollutant_names
+from monitoring.quality.aqi import HOURLY_ITEMS, HOURLY_RULES, hourly_aqi, read_breakpoints
+from monitoring.quality.averaging import hourly_means
+from monitoring.quality.store import latest_aqi, pollutant_names
 
 ZONE = "Asia/Shanghai"
 UNITS = {"a21005": "mg/m³"}

@@ -4,7 +4,7 @@ import zoneinfo
 
 import pytest
 
-from etl.hj212.codec import (
+from monitoring.hj212.codec import (
     FrameError,
     crc16,
     crc16_reference,
@@ -13,7 +13,7 @@ from etl.hj212.codec import (
     decode,
     frame,
 )
-from etl.hj212.store import packet_values
+from monitoring.hj212.store import packet_values
 
 STANDARD_EXAMPLE = (
     b"##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;"

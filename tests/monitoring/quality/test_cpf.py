@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analytics.quality.cpf import conditional_probability, sector_index
+from monitoring.quality.cpf import conditional_probability, sector_index
 
 
 def test_sectors_wrap_at_north() -> None:

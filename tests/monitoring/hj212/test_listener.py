@@ -9,8 +9,8 @@ import zoneinfo
 import pytest
 import sqlalchemy as sa
 
-from etl.hj212.codec import data_segment, decode, frame
-from etl.hj212.listener import Hj212Listener
+from monitoring.hj212.codec import data_segment, decode, frame
+from monitoring.hj212.listener import Hj212Listener
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 AQ01 = "32128322918873"

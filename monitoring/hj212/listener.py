@@ -3,7 +3,7 @@
 Each connection reads frames up to CRLF. A frame is checked (head, length, CRC, tail) and
 parsed in the event loop; a bad one is logged with its reason and dropped, and the connection
 goes on. Good packets are queued for one writer task, which stores a batch at a time (one COPY +
-upsert, :mod:`etl.hj212.store`) in a worker thread and, only after that transaction has
+upsert, :mod:`monitoring.hj212.store`) in a worker thread and, only after that transaction has
 committed, writes the CN 9014 acknowledgement to every device of the batch that asked for one.
 An unknown MN is found in the writer (it may need a directory reread) and dropped there with
 its reason, unacknowledged. When a batch cannot be stored (the database is down) no packet of it
@@ -22,8 +22,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from etl.hj212.codec import FRAME_HEAD, MAX_DATA_LENGTH, FrameError, Packet, data_ack, decode
-from etl.hj212.store import (
+from monitoring.hj212.codec import FRAME_HEAD, MAX_DATA_LENGTH, FrameError, Packet, data_ack, decode
+from monitoring.hj212.store import (
     DEFAULT_KINDS,
     MnDirectory,
     ValueRow,
@@ -65,7 +65,7 @@ class Hj212Listener:
     ----------
     engine : the park database.
     zone : the zone of the devices' clocks (HJ 212 times carry none).
-    kinds : which data kinds to store (``hour`` by default; see :mod:`etl.hj212.store`).
+    kinds : which data kinds to store (``hour`` by default; see :mod:`monitoring.hj212.store`).
     batch_max_packets : a batch is written when it holds this many packets ...
     batch_wait_s : ... or when this long has passed since its first packet.
     """

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.quality.follow_up import follow_up, with_follow_ups
 from analytics.registry import get_analysis
+from monitoring.quality.follow_up import follow_up, with_follow_ups
 
 STATIONS = pd.DataFrame(
     {

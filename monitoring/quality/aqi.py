@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from analytics.quality.averaging import MIN_HOURS_PER_8H, MIN_HOURS_PER_DAY, moving_means
-from analytics.quality.limits import unit_factors
+from monitoring.quality.averaging import MIN_HOURS_PER_8H, MIN_HOURS_PER_DAY, moving_means
+from monitoring.quality.limits import unit_factors
 
 DEFAULT_BREAKPOINTS = Path(__file__).resolve().parents[2] / "data" / "standards" / "hj633_iaqi.csv"
 TOP_IAQI = 500

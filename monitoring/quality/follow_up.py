@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.quality.exceedances import STEP
 from analytics.wind_sector import MAX_WINDOW
+from monitoring.quality.exceedances import STEP
 
 AIR_TYPES = ("air", "fugitive")
 SEWER_TYPES = ("source_online",)

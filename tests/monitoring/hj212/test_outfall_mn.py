@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from etl.hj212.codec import FrameError
-from etl.hj212.store import MnDirectory
+from monitoring.hj212.codec import FrameError
+from monitoring.hj212.store import MnDirectory
 
 
 def test_outfall_mn_maps_to_its_online_station_or_is_unknown(station_engine: sa.Engine) -> None:

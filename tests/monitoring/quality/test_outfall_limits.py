@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from analytics.quality.exceedances import exceedance_events, judged_values
-from analytics.quality.judge import averaged_series, judge
-from analytics.quality.limits import (
+from monitoring.quality.exceedances import exceedance_events, judged_values
+from monitoring.quality.judge import averaged_series, judge
+from monitoring.quality.limits import (
     PERMIT_STANDARD,
     limit_for,
     permit_limit_rows,

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 from etl.dates import configured_timezone
 from etl.errors import UnreadableFileError
-from etl.hj212.codec import FRAME_TAIL, FrameError, decode
-from etl.hj212.store import (
+from monitoring.hj212.codec import FRAME_TAIL, FrameError, decode
+from monitoring.hj212.store import (
     DEFAULT_KINDS,
     MnDirectory,
     ValueRow,

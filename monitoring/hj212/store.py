@@ -8,7 +8,7 @@ are dropped with the reason. Stored values go through :func:`etl.upsert.upsert`,
 COPY + upsert every file load uses, so a packet sent twice changes nothing.
 
 Which data is stored: by default the hour data (CN 2061, its ``Avg`` at the start of the
-hour, which is how the observations layer and the judgement in ``analytics.quality`` count
+hour, which is how the observations layer and the judgement in ``monitoring.quality`` count
 hours). Real-time (2011) and minute (2051) data can be stored as well (``kinds``); day data
 (2031) is accepted and acknowledged but not stored by default, since its 00:00 stamp would
 overwrite that hour's value (daily means are computed from the hours).
@@ -26,11 +26,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from accounts.audit import set_actor
-from etl.hj212.codec import DATA_FLAGS, VALUE_FIELD, FrameError, Packet, parse_time
 from etl.upsert import upsert
 from layers import get_layer
 from layers.outfalls import ONLINE_STATION_RADIUS_M
 from layers.parameters import BY_CODE
+from monitoring.hj212.codec import DATA_FLAGS, VALUE_FIELD, FrameError, Packet, parse_time
 
 log = logging.getLogger("onemap.hj212")
 

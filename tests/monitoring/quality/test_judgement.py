@@ -8,16 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.quality.averaging import daily_max_8h, daily_means, hourly_means
-from analytics.quality.exceedances import exceedance_events, judged_values
-from analytics.quality.judge import averaged_series
-from analytics.quality.limits import read_limit_files
-from analytics.quality.status import (
+from monitoring.quality.averaging import daily_max_8h, daily_means, hourly_means
+from monitoring.quality.exceedances import exceedance_events, judged_values
+from monitoring.quality.judge import averaged_series
+from monitoring.quality.limits import read_limit_files
+from monitoring.quality.status import (
     offline_thresholds,
     reporting_intervals,
     station_status,
 )
-from analytics.quality.water import water_classes
+from monitoring.quality.water import water_classes
 
 ZONE = "Asia/Shanghai"
 STANDARDS = Path(__file__).resolve().parents[3] / "data" / "standards"

@@ -13,8 +13,15 @@ import zoneinfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.hj212.codec import MAX_DATA_LENGTH, FrameError, data_ack, data_segment, decode, frame
-from etl.hj212.store import ALL_KINDS, packet_values
+from monitoring.hj212.codec import (
+    MAX_DATA_LENGTH,
+    FrameError,
+    data_ack,
+    data_segment,
+    decode,
+    frame,
+)
+from monitoring.hj212.store import ALL_KINDS, packet_values
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 FUZZ = settings(

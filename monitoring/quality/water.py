@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.quality.limits import limits_by_date, unit_factors
+from monitoring.quality.limits import limits_by_date, unit_factors
 
 CLASS_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "劣V"}
 _CLASS_NUMBER = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}

@@ -15,8 +15,8 @@ import pandas as pd
 import psycopg
 import sqlalchemy as sa
 
-from analytics.quality.aqi import daily_aqi, hourly_aqi, read_breakpoints
-from analytics.quality.averaging import (
+from monitoring.quality.aqi import daily_aqi, hourly_aqi, read_breakpoints
+from monitoring.quality.averaging import (
     annual_means,
     daily_max_8h,
     daily_max_hourly,
@@ -24,15 +24,15 @@ from analytics.quality.averaging import (
     hourly_means,
     valid,
 )
-from analytics.quality.exceedances import exceedance_events, judged_values
-from analytics.quality.limits import (
+from monitoring.quality.exceedances import exceedance_events, judged_values
+from monitoring.quality.limits import (
     DEFAULT_STANDARDS,
     read_limits,
     read_outfall_stations,
     read_permit_limits,
 )
-from analytics.quality.status import offline_thresholds, station_status
-from analytics.quality.water import water_classes
+from monitoring.quality.status import offline_thresholds, station_status
+from monitoring.quality.water import water_classes
 
 DEFAULT_ZONE = "Asia/Shanghai"
 AIR_AQI_TYPES = ("air",)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.quality.limits import (
+from monitoring.quality.limits import (
     DEFAULT_STANDARDS,
     limits_by_date,
     station_limits,

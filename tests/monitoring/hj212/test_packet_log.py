@@ -6,7 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from etl.hj212.codec import data_segment, frame
+from monitoring.hj212.codec import data_segment, frame
 from onemap.commands.hj212 import hj212
 from onemap.database import ENV_URL
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analytics.quality.exceedances import STEP
+from monitoring.quality.exceedances import STEP
 
 #: Missed reporting cycles after which a station is offline.
 MISSED_CYCLES = 3

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from analytics.quality.aqi import iaqi, read_breakpoints
-from analytics.quality.limits import limit_for, read_limit_files, read_limits
+from monitoring.quality.aqi import iaqi, read_breakpoints
+from monitoring.quality.limits import limit_for, read_limit_files, read_limits
 from onemap.commands.standards import standards
 from onemap.database import ENV_URL
 

@@ -18,12 +18,12 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from analytics.quality.follow_up import with_follow_ups
-from analytics.quality.judge import Judgement
-from analytics.quality.limits import unit_factor
 from etl.upsert import geometry_ewkb_hex, upsert
 from layers import get_layer
 from layers.parameters import BY_CODE
+from monitoring.quality.follow_up import with_follow_ups
+from monitoring.quality.judge import Judgement
+from monitoring.quality.limits import unit_factor
 
 #: The latest value of every parameter per station, newest first (uses the natural-key index).
 LATEST_VALUES_SQL = sa.text(
