@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -107,7 +108,9 @@ def test_an_exceedance_becomes_a_clue_with_one_click(page: Any, demo_db_url: str
     page.click(".om-sign-in button[type=submit]")
     page.wait_for_selector(".om-account .om-login:has-text('staff')")
     response = page.request.get(
-        page.url.rstrip("/") + "/ogcapi/collections/exceedances/items?f=json&limit=1&offset=3"
+        # the page's URL also holds the deep link's fragment: ask the app's origin
+        urlsplit(page.url)._replace(path="", query="", fragment="").geturl()
+        + "/ogcapi/collections/exceedances/items?f=json&limit=1&offset=3"
     )
     feature = response.json()["features"][0]
     page.evaluate(
