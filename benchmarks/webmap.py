@@ -60,12 +60,13 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: Every layer on at start has a count (drawn), and none is still loading.
+#: Every layer on at start has drawn (features, a status, or its view loaded and empty, as the
+#: alerts of a database never judged), and none is still loading.
 DRAWN = """() => {
   const app = window.onemap;
   if (!app || !app.map.getContainer().dataset.ready) return false;
   return Object.values(app.layers).every((s) => !app.map.hasLayer(s.holder)
-    || (!s.loading && s.status !== app.t("loading") && (s.count > 0 || s.status)));
+    || (!s.loading && s.status !== app.t("loading") && (s.count > 0 || s.status || s.loaded)));
 }"""
 #: Installed before the page's own scripts: every long task of the main thread, kept on window.
 LONG_TASKS = """(() => {
