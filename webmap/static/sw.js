@@ -18,6 +18,7 @@ const SETTINGS = /*SETTINGS*/{};
 const SHELL = `onemap-shell-${SETTINGS.version}`;
 const DATA = "onemap-data";
 const FETCHED_AT = "X-Onemap-Fetched-At";
+const MAX_KEPT = 500; // data answers kept on the device, the oldest dropped first
 const ROOT = SETTINGS.root || "";
 let servedKept = false; // whether the last data answer came from the kept copies
 const DATA_PREFIXES = [`${ROOT}/ogcapi/`, `${ROOT}/webmap/hillshade.png`];
@@ -59,6 +60,10 @@ async function keep(cacheName, request, response) {
   const copy = new Response(body, { status: response.status, statusText: response.statusText, headers });
   const cache = await caches.open(cacheName);
   await cache.put(request, copy);
+  if (cacheName !== DATA) return;
+  // every view asks for its own bbox: keep the newest answers only (keys() lists the oldest first)
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_KEPT)).map((k) => cache.delete(k)));
 }
 
 async function tell(clientId, message) {
