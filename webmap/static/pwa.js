@@ -37,13 +37,17 @@
     if (banner && banner.isConnected) banner.remove();
   }
 
-  /* Ask the worker to drop every kept answer; resolves once it has (or at once without one). */
+  const FORGET_WAIT_MS = 3000; // a worker being replaced may never answer: sign-in goes on
+
+  /* Ask the worker to drop every kept answer; resolves once it has (at once without a worker,
+   * and after FORGET_WAIT_MS at the latest, so signing in or out never hangs on it). */
   function forget() {
     const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
     if (!worker) return Promise.resolve();
     return new Promise((resolve) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => resolve();
+      setTimeout(resolve, FORGET_WAIT_MS);
       worker.postMessage({ type: "forget" }, [channel.port2]);
     });
   }
