@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from layers.shared_fields import PARAMETER
-from layers.spec import Field, FieldType, Group, Layer, choice
+from layers.shared_fields import PARAMETER, running_total_fields
+from layers.spec import Field, FieldType, Group, Layer
 
 T = FieldType
 
@@ -67,21 +67,7 @@ LAYER = Layer(
             minimum=0,
             aliases=("总量目标",),
         ),
-        Field("emitted_t", T.REAL, "当年累计排放量", "Running total", unit="t", derived=True),
-        Field("share_pct", T.REAL, "占目标比例", "Share of the target", unit="%", derived=True),
-        Field(
-            "total_status",
-            T.TEXT,
-            "总量预警",
-            "Total warning",
-            choices=(
-                choice("normal", "正常", "Normal"),
-                choice("warning", "预警（≥80%）", "Warning (≥ 80 %)"),
-                choice("exceeded", "超目标（≥100%）", "Exceeded (≥ 100 %)"),
-            ),
-            derived=True,
-        ),
-        Field("as_of", T.DATE, "统计截至", "Totals as of", derived=True),
+        *running_total_fields("占目标比例", "Share of the target", "超目标（≥100%）"),
     ),
     natural_key=("year", "parameter"),
     source="Guangxi T/GXAS 710-2024 L 3(2)",

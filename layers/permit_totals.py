@@ -5,8 +5,8 @@ and at 100 % of the permitted total). The running total is written by ``onemap q
 
 from __future__ import annotations
 
-from layers.shared_fields import PARAMETER
-from layers.spec import Field, FieldType, Group, Layer, Style, choice
+from layers.shared_fields import PARAMETER, running_total_fields
+from layers.spec import Field, FieldType, Group, Layer, Style
 
 T = FieldType
 
@@ -51,21 +51,7 @@ LAYER = Layer(
             minimum=0,
             aliases=("许可排放量",),
         ),
-        Field("emitted_t", T.REAL, "当年累计排放量", "Running total", unit="t", derived=True),
-        Field("share_pct", T.REAL, "占许可量比例", "Share of the permit", unit="%", derived=True),
-        Field(
-            "total_status",
-            T.TEXT,
-            "总量预警",
-            "Total warning",
-            choices=(
-                choice("normal", "正常", "Normal"),
-                choice("warning", "预警（≥80%）", "Warning (≥ 80 %)"),
-                choice("exceeded", "超总量（≥100%）", "Exceeded (≥ 100 %)"),
-            ),
-            derived=True,
-        ),
-        Field("as_of", T.DATE, "统计截至", "Totals as of", derived=True),
+        *running_total_fields("占许可量比例", "Share of the permit", "超总量（≥100%）"),
     ),
     natural_key=("credit_code", "parameter", "year"),
     owner_field="credit_code",

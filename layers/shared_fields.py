@@ -81,3 +81,35 @@ STATION_CODE = Field(
     references="stations.code",
     aliases=("站点编号", "点位编码"),
 )
+
+
+def running_total_fields(
+    share_zh: str, share_en: str, exceeded_zh: str
+) -> tuple[Field, Field, Field, Field]:
+    """The derived fields of a yearly total against its allowance (a permit's, the park's
+    target): the running total, its share, the warning (from 80 %, over at 100 %, as
+    :mod:`sources.totals` judges) and the date it was summed to."""
+    return (
+        Field(
+            "emitted_t",
+            FieldType.REAL,
+            "当年累计排放量",
+            "Running total",
+            unit="t",
+            derived=True,
+        ),
+        Field("share_pct", FieldType.REAL, share_zh, share_en, unit="%", derived=True),
+        Field(
+            "total_status",
+            FieldType.TEXT,
+            "总量预警",
+            "Total warning",
+            choices=(
+                choice("normal", "正常", "Normal"),
+                choice("warning", "预警（≥80%）", "Warning (≥ 80 %)"),
+                choice("exceeded", exceeded_zh, "Exceeded (≥ 100 %)"),
+            ),
+            derived=True,
+        ),
+        Field("as_of", FieldType.DATE, "统计截至", "Totals as of", derived=True),
+    )
