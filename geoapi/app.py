@@ -224,6 +224,11 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     live.install(app, engine)  # the /events stream and acknowledging alerts
     from webmap.page import register as register_page
 
+    # the page fits the park's extent at once, without asking the API for it first
+    park_extent = extents.get("park")
+    app.config.setdefault("ONEMAP_PAGE_CONFIG", {})["park_bbox"] = (
+        list(park_extent.bbox) if park_extent and park_extent.bbox else None
+    )
     register_page(app)  # the one-map page at /
     from qgisproject.routes import install as install_qgis
     from webmap.page import DEFAULT_DEM, ENV_DEM

@@ -44,11 +44,26 @@
     text(key) { return TEXT[this.app.lang][key]; }
     title(id) { return this.app.title(TITLES[id]); }
 
+    /* One button per panel, in ORDER. Buttons are kept, not rebuilt: a finger (or the keyboard's
+     * focus) on a button stays on it while other panels register or a sheet opens. */
     renderBar() {
       const ids = ORDER.filter((id) => this.panels[id]);
-      this.bar.innerHTML = ids.map((id) => `<button type="button" data-panel="${id}"`
-        + ` aria-expanded="${this.open === id}" class="${this.open === id ? "om-active" : ""}">`
-        + `${window.OneMap.escapeHtml(this.title(id))}</button>`).join("");
+      let before = this.bar.firstElementChild;
+      for (const id of ids) {
+        let button = this.bar.querySelector(`button[data-panel="${id}"]`);
+        if (!button) {
+          button = document.createElement("button");
+          button.type = "button";
+          button.dataset.panel = id;
+        }
+        if (button !== before) this.bar.insertBefore(button, before);
+        else before = before.nextElementSibling;
+        const open = this.open === id;
+        button.classList.toggle("om-active", open);
+        button.setAttribute("aria-expanded", String(open));
+        const title = this.title(id);
+        if (button.textContent !== title) button.textContent = title;
+      }
     }
 
     /* Give a panel's element its header and its state; called again after each redraw. */
@@ -80,10 +95,11 @@
       if (!this.bar.querySelector(`button[data-panel="${id}"]`)) this.renderBar();
     }
 
+    /* Panels and sheets lie over the map (the map fills the screen in both layouts), so its size
+     * never changes here: no invalidateSize, whose size read forces a layout of the whole page. */
     refresh() {
       for (const [id, element] of Object.entries(this.panels)) this.decorate(element, id);
       this.renderBar();
-      this.app.map.invalidateSize({ pan: false });
     }
 
     fold(id, folded) { this.collapsed[id] = folded; this.refresh(); }

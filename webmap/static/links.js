@@ -96,9 +96,7 @@
       if (this.following) return;
       this.following = true;
       const map = this.app.map;
-      map.on("moveend overlayadd overlayremove popupopen", () => this.write());
-      // Leaflet fires popupclose while the popup is still one of the map's layers.
-      map.on("popupclose", () => Promise.resolve().then(() => this.write()));
+      map.on("moveend overlayadd overlayremove popupopen popupclose", () => this.schedule());
       window.addEventListener("hashchange", () => this.reapply());
       this.write();
     }
@@ -127,6 +125,15 @@
         layers,
         feature: popup && popup.id !== undefined && popup.id !== null ? popup : null,
       };
+    }
+
+    /* One write for a burst of events (a deep link switching on many layers fires one
+     * overlayadd each; replaceState is not free on a phone). After the current task, which
+     * also lets Leaflet take a closing popup off the map first. */
+    schedule() {
+      if (this.pending) return;
+      this.pending = true;
+      setTimeout(() => { this.pending = false; this.write(); }, 0);
     }
 
     write() {

@@ -77,8 +77,11 @@
       if (window.OneMapChrome) this.chrome = new window.OneMapChrome(this);
       this.addBasemap();
       for (const cfg of this.config.layers) this.layers[cfg.id] = this.makeLayer(cfg);
-      // A deep link (links.js) names the layers on; without one, each layer's style does.
+      // A deep link (links.js) names the view and the layers on; without one, the park's extent
+      // and each layer's style do. The view is set before any layer is on the map, so no layer
+      // redraws (and no cluster animates) for a zoom change at start.
       this.links = window.OneMapLinks ? new window.OneMapLinks(this) : null;
+      const view = this.links && this.links.restoreView() ? Promise.resolve() : this.fitToPark();
       for (const cfg of this.config.layers) {
         if (this.links ? this.links.layerOn(cfg) : cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
       }
@@ -96,7 +99,6 @@
       this.moving = false;
       map.on("movestart zoomstart", () => { this.moving = true; });
       map.on("moveend", () => { this.moving = false; });
-      const view = this.links && this.links.restoreView() ? Promise.resolve() : this.fitToPark();
       this.ready = view.then(async () => {
         this.loadVisible();
         map.getContainer().dataset.ready = "true";
@@ -120,10 +122,19 @@
       if (this.base) this.base.addTo(this.map);
     }
 
+    /* The park's extent: from the page's config when the server put it there (read with the
+     * collections' extents when the app started), else from the first collection's metadata;
+     * the DEM's bounds meanwhile, or when the park has no geometry yet. */
     async fitToPark() {
+      const bbox = this.config.park_bbox;
+      if (bbox && bbox.length >= 4 && bbox[0] <= bbox[2]) {
+        this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [20, 20], animate: false });
+        return;
+      }
       if (this.config.basemap && this.config.basemap.bounds) {
         this.map.fitBounds(this.config.basemap.bounds, { animate: false });
       }
+      if ("park_bbox" in this.config) return; // the server knows the park has no extent yet
       const first = this.config.layers[0];
       if (!first) return;
       try {
