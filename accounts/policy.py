@@ -16,13 +16,19 @@ The rules come from the registry (``Layer.access``, ``Field.private``, ``Layer.o
 * a case layer (``Layer.case``: clues, inspections, ...) is never written by the generic
   editing; its rows change by the transitions of its case type, each made by a
   :class:`Party`: the office (``write:LAYER`` or ``write:*`` on every row) or the subject
-  enterprise of the case (``write:…:own`` and the row is theirs; the office may act for it).
+  enterprise of the case (``write:…:own`` and the row is theirs; the office may act for it);
+* a declared layer (``Layer.declared``: what enterprises declare) adds a rule per field and
+  per state (:func:`declaration_denial`): nobody writes its review fields but the review, made
+  by the office (:func:`may_review`); an enterprise changes or deletes only its own rows that
+  are still submitted or were returned, never an accepted one, and each of its writes leaves
+  the row submitted again (:func:`review_on_write`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +169,89 @@ def write_scope(principal: Principal, layer: Layer) -> WriteScope | None:
     ):
         return WriteScope(layer, principal.enterprises)
     return None
+
+
+class Review(enum.StrEnum):
+    """The states of a declared row (``layers.declared_fields.REVIEW_STATUS``)."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+#: The fields of a declared layer only the review writes (``layers.declared_fields.REVIEW``).
+REVIEW_FIELDS = ("review_status", "review_reason", "reviewed_by", "reviewed_at")
+#: The states in which an enterprise may still change (or withdraw) its declaration.
+EDITABLE_BY_ENTERPRISE = frozenset({Review.SUBMITTED, Review.RETURNED})
+
+
+def declaration_denial(
+    scope: WriteScope, stored: Mapping[str, Any] | None, sent: Iterable[str]
+) -> str | None:
+    """Why this write of a declared layer's row is refused (None: it is not), field by field.
+
+    ``stored`` is the row as stored (None for a new row), ``sent`` the properties the request
+    or file names. The review fields are written by the review only (:func:`may_review`),
+    whoever writes; an enterprise (a scope limited to its own rows) changes or deletes only
+    rows that are still submitted or were returned: an accepted row is the office's record.
+    """
+    if not scope.layer.declared:
+        return None
+    touched = sorted(set(sent) & set(REVIEW_FIELDS))
+    if touched:
+        return (
+            f"审核字段只能由审核写入 / {', '.join(touched)}: the review fields are written by "
+            "the review only (POST .../items/{id}/review)"
+        )
+    if scope.owners is None or stored is None:
+        return None
+    status = stored.get("review_status")
+    if status not in EDITABLE_BY_ENTERPRISE:
+        return (
+            f"已通过审核的申报不能修改 / this declaration is {status}: only a submitted or "
+            "returned one may be changed by the enterprise"
+        )
+    return None
+
+
+def review_on_write(
+    scope: WriteScope,
+    stored: Mapping[str, Any] | None,
+    actor: str,
+    at: dt.datetime | None,
+) -> dict[str, Any]:
+    """The review fields a permitted write leaves on a declared row ({} for other layers).
+
+    An enterprise's write (re)submits the row for review. The office's new rows are accepted
+    by it as they are entered (it is the reviewer), by ``actor`` at ``at``; its changes to a
+    stored row leave the review as it was. A file the office loads (``stored`` unknown, ``at``
+    None: loading the same file twice changes nothing) is accepted as loaded.
+    """
+    if not scope.layer.declared:
+        return {}
+    if scope.owners is not None:
+        return {
+            "review_status": Review.SUBMITTED.value,
+            "review_reason": None,
+            "reviewed_by": None,
+            "reviewed_at": None,
+        }
+    if stored is not None:
+        return {}
+    accepted: dict[str, Any] = {
+        "review_status": Review.ACCEPTED.value,
+        "review_reason": None,
+        "reviewed_by": actor,
+    }
+    return accepted if at is None else {**accepted, "reviewed_at": at}
+
+
+def may_review(principal: Principal, layer: Layer) -> bool:
+    """Whether ``principal`` accepts or returns the declarations of ``layer``: the office
+    (``write:LAYER`` or ``write:*`` on every row), never the declaring enterprise."""
+    if not layer.declared or not may_read(principal, layer):
+        return False
+    return any(not g.own for g in principal.grants("write", layer.id))
 
 
 class Party(enum.StrEnum):

@@ -17,6 +17,7 @@ import psycopg
 import sqlalchemy as sa
 from tqdm import tqdm
 
+from accounts import policy
 from accounts.audit import set_actor
 from etl import observations_wide
 from etl.crs import WGS84, SourceCrs, parse_crs
@@ -38,7 +39,7 @@ from etl.upsert import upsert
 from etl.validate import Reasons, natural_key_duplicates
 from layers import get_layer
 from layers.schema import brin_index_names
-from layers.spec import Layer
+from layers.spec import Layer, input_fields
 
 #: A progress bar is shown for files at least this long, when stderr is a terminal.
 PROGRESS_MIN_ROWS = 50_000
@@ -117,6 +118,10 @@ def load_file(
     values = parse_values(layer, columns, n_rows, reasons, zone)
     if layer.geometry is not None:
         add_geometries(layer, values, _geometries(raw, mapping, source, reasons), reasons)
+    # a declared layer's rows loaded on the server are the office's: accepted as loaded
+    office = policy.WriteScope(layer, None)
+    for name, value in policy.review_on_write(office, None, actor or "onemap load", None).items():
+        values[name] = pd.Series([value] * n_rows, index=values.index, dtype=object)
 
     inserted = updated = 0
     try:
@@ -165,7 +170,7 @@ def load_file(
 
 
 def _require_columns(layer: Layer, mapping: ColumnMapping, raw: RawInput, path: Path) -> None:
-    for f in layer.fields:
+    for f in input_fields(layer):  # derived fields are the platform's, never a file's
         if (f.required or f.name in layer.natural_key) and f.name not in mapping.fields:
             raise MissingColumnError(
                 f"{path.name} 缺少必填列 {field_title(f)} / required column {f.name!r} is missing "

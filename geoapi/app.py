@@ -222,6 +222,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import live
 
     live.install(app, engine)  # the /events stream and acknowledging alerts
+    from geoapi import declarations
+
+    declarations.install(app, engine)  # the office's review of what enterprises declare
     from webmap.page import register as register_page
 
     # the page fits the park's extent at once, without asking the API for it first

@@ -15,6 +15,7 @@ credit code). Values are validated by the loader's own checks (``geoapi.feature_
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ import psycopg
 import sqlalchemy as sa
 from flask import Flask, Response, request
 
-from accounts import audit
+from accounts import audit, policy
 from accounts.policy import WriteScope
 from geoapi.access import readable_ids, scope_of, view_of
 from geoapi.auth import current_principal
@@ -124,6 +125,19 @@ def _scope(layer: Layer) -> WriteScope:
     return scope
 
 
+def _declaration(scope: WriteScope, stored: Mapping[str, Any] | None, sent: Any) -> None:
+    """Refuse what the policy's rule of declared layers refuses (review fields, accepted rows)."""
+    denial = policy.declaration_denial(scope, stored, sent)
+    if denial is not None:
+        raise Forbidden(denial)
+
+
+def _review(scope: WriteScope, stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The review fields this write leaves (the policy's answer; {} for undeclared layers)."""
+    actor = f"user:{current_principal().login}"
+    return policy.review_on_write(scope, stored, actor, dt.datetime.now(dt.UTC))
+
+
 def _own_only(scope: WriteScope, row: Mapping[str, Any] | None, when: str) -> None:
     if not scope.allows(row):
         raise Forbidden(
@@ -221,6 +235,7 @@ class Editor:
         scope = _scope(layer)
         feature = feature_from_body(_body(FEATURE_TYPES))
         properties = feature.get("properties") or {}
+        _declaration(scope, None, properties)
         check_properties(layer, properties)
         geometry = read_geometry(
             feature.get("geometry"), request.headers.get("Content-Crs"), self.zone_srid
@@ -229,6 +244,7 @@ class Editor:
         def insert(connection: sa.Connection) -> int:
             row = validated_row(connection, layer, properties, geometry)
             _own_only(scope, row, "new row")
+            row.update(_review(scope, None))
             columns = [c for c in row if c != GEOMETRY_COLUMN]
             names = ", ".join(f'"{c}"' for c in columns)
             binds = ", ".join(f":v{i}" for i in range(len(columns)))
@@ -259,12 +275,14 @@ class Editor:
         if "id" in feature and str(feature["id"]) != str(fid):
             raise InvalidParameterValue(f"不能修改要素标识 / the id is {fid}, not {feature['id']}")
         patch = feature.get("properties") or {}
+        _declaration(scope, None, patch)
         check_properties(layer, patch)
 
         def update(connection: sa.Connection) -> None:
             stored, etag = self._existing(connection, layer, fid)
             self._check_version(etag)
             _own_only(scope, stored, "as stored")
+            _declaration(scope, stored, patch)
             if merge:
                 properties = {f.name: stored.get(f.name) for f in input_fields(layer)}
                 properties.update(patch)
@@ -275,6 +293,7 @@ class Editor:
             geometry = read_geometry(raw_geometry, crs, self.zone_srid)
             row = validated_row(connection, layer, properties, geometry)
             _own_only(scope, row, "after the change")
+            row.update(_review(scope, stored))
             columns = [c for c in row if c != GEOMETRY_COLUMN]
             sets = [f'"{c}" = :v{i}' for i, c in enumerate(columns)]
             params: dict[str, Any] = {f"v{i}": row[c] for i, c in enumerate(columns)}
@@ -296,6 +315,7 @@ class Editor:
             stored, etag = self._existing(connection, layer, fid)
             self._check_version(etag)
             _own_only(scope, stored, "as stored")
+            _declaration(scope, stored, ())
             connection.execute(sa.text(f'DELETE FROM "{layer.id}" WHERE id = :i'), {"i": fid})
 
         self._run(remove)

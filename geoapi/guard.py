@@ -98,6 +98,8 @@ ROUTES: dict[str, Rule] = {
     # acknowledging an alert (a write of the alerts collection)
     "events": OPEN,
     "alert_acknowledge": C,
+    # the office accepts or returns a declaration (accounts.policy.may_review decides who)
+    "declaration_review": C,
 }
 # the overview's figures (counts over public layers only: air, exceedances, enterprises)
 ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}

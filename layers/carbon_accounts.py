@@ -3,7 +3,7 @@ per unit of output where the output is given."""
 
 from __future__ import annotations
 
-from layers.declared_fields import DECLARING_ENTERPRISE, not_in_the_future, tonnes
+from layers.declared_fields import DECLARING_ENTERPRISE, REVIEW, not_in_the_future, tonnes
 from layers.spec import Access, Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -58,10 +58,12 @@ LAYER = Layer(
             "Intensity (t CO₂ per unit of output)",
             derived=True,
         ),
+        *REVIEW,
     ),
     natural_key=("credit_code", "year", "accounting_unit"),
     access=Access.INTERNAL,
     owner_field="credit_code",
     enterprise_writable=True,
+    declared=True,
     source="Jiangsu 7.4.9",
 )

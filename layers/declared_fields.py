@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from layers.spec import Field, FieldType
+from layers.spec import Field, FieldType, choice
 
 #: The enterprise a declared row belongs to (it scopes the enterprise's reads and writes).
 DECLARING_ENTERPRISE = Field(
@@ -50,3 +50,28 @@ MONTH = Field(
 def tonnes(name: str, zh: str, en: str, *aliases: str) -> Field:
     """A non-negative amount in tonnes."""
     return Field(name, FieldType.REAL, zh, en, unit="t", minimum=0, aliases=aliases)
+
+
+#: The review of a declared row (``Layer.declared``): ``submitted`` by the enterprise until the
+#: office ``accept``s it or ``return``s it with a reason (Jiangsu 7.1.1: enterprises declare,
+#: the authority checks). Written only by the review and the policy's rules for a write
+#: (``accounts.policy``); never read from a file.
+REVIEW_STATUS = Field(
+    "review_status",
+    FieldType.TEXT,
+    "审核状态",
+    "Review",
+    required=True,
+    choices=(
+        choice("submitted", "已申报待审核", "Submitted"),
+        choice("accepted", "已通过", "Accepted"),
+        choice("returned", "已退回", "Returned"),
+    ),
+    derived=True,
+)
+REVIEW = (
+    REVIEW_STATUS,
+    Field("review_reason", FieldType.TEXT, "退回原因", "Reason returned", derived=True),
+    Field("reviewed_by", FieldType.TEXT, "审核人", "Reviewed by", derived=True),
+    Field("reviewed_at", FieldType.TIMESTAMPTZ, "审核时间", "Reviewed at", derived=True),
+)

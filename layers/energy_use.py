@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from layers.declared_fields import DECLARING_ENTERPRISE, MONTH, tonnes
+from layers.declared_fields import DECLARING_ENTERPRISE, MONTH, REVIEW, tonnes
 from layers.spec import Access, Field, FieldType, Group, Layer
 
 T = FieldType
@@ -31,10 +31,12 @@ LAYER = Layer(
         tonnes("oil_t", "油品", "Oil"),
         tonnes("coal_t", "煤炭", "Coal"),
         tonnes("biomass_t", "生物质", "Biomass"),
+        *REVIEW,
     ),
     natural_key=("credit_code", "period"),
     access=Access.INTERNAL,
     owner_field="credit_code",
     enterprise_writable=True,
+    declared=True,
     source="Jiangsu 7.4.8",
 )

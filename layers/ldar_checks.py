@@ -5,7 +5,7 @@ reported (``sources.registers``)."""
 
 from __future__ import annotations
 
-from layers.declared_fields import DECLARING_ENTERPRISE, not_in_the_future
+from layers.declared_fields import DECLARING_ENTERPRISE, REVIEW, not_in_the_future
 from layers.spec import Access, Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -64,10 +64,12 @@ LAYER = Layer(
         Field("leaking", T.BOOLEAN, "是否泄漏", "Leaking"),
         Field("repaired_on", T.DATE, "修复日期", "Repaired on", check=not_in_the_future),
         Field("recheck_ppm", T.REAL, "复测值", "Recheck reading", unit="μmol/mol", minimum=0),
+        *REVIEW,
     ),
     natural_key=("credit_code", "component_id", "checked_on"),
     access=Access.INTERNAL,
     owner_field="credit_code",
     enterprise_writable=True,
+    declared=True,
     source="Jiangsu 7.4.4; GB 37822-2019; GB 31571-2015",
 )

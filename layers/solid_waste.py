@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from layers.declared_fields import DECLARING_ENTERPRISE, MONTH, tonnes
+from layers.declared_fields import DECLARING_ENTERPRISE, MONTH, REVIEW, tonnes
 from layers.spec import Access, Field, FieldType, Group, Layer, choice
 
 T = FieldType
@@ -78,10 +78,12 @@ LAYER = Layer(
             aliases=("经营许可证编号",),
         ),
         Field("receiver_qualified", T.BOOLEAN, "接收单位资质符合", "Receiver qualified"),
+        *REVIEW,
     ),
     natural_key=("credit_code", "period", "waste_code"),
     access=Access.INTERNAL,
     owner_field="credit_code",
     enterprise_writable=True,
+    declared=True,
     source="Jiangsu 7.4.6; 国家危险废物名录 (2021)",
 )

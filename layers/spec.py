@@ -198,6 +198,11 @@ class Layer:
     #: A case layer (``cases/``: clues, inspections, ...): its rows change only through the
     #: transitions its case type declares, never through the generic editing routes.
     case: bool = False
+    #: A declared layer (Jiangsu 7.1.1, 7.4.2-7.4.9: what enterprises declare): each row is
+    #: ``submitted`` until the office accepts or returns it (``layers.declared_fields.REVIEW``),
+    #: and only accepted rows count in judgements and totals. Who may change which row and
+    #: field is ``accounts.policy``'s answer (``declaration_denial``).
+    declared: bool = False
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -129,3 +129,58 @@ def test_case_layers_change_only_by_transitions_of_the_right_party() -> None:
     assert denial is not None and denial.status == 403 and "transitions" in denial.message
     assert policy.check(ANONYMOUS, policy.Rule.CASE, "POST", clues, "clues") is not None
     assert policy.check(ENTERPRISE_A, policy.Rule.CASE, "POST", clues, "clues") is None
+
+
+def test_the_declaration_rule_field_by_field_and_state_by_state() -> None:
+    waste = BY_ID["solid_waste"]
+    mine = policy.write_scope(ENTERPRISE_A, waste)
+    office = policy.write_scope(STAFF, waste)
+    assert mine is not None and mine.owners == (A,) and office is not None
+    row = {"credit_code": A, "generated_t": 1.0}
+    for state in ("submitted", "returned"):
+        assert (
+            policy.declaration_denial(mine, {**row, "review_status": state}, ["generated_t"])
+            is None
+        )
+    accepted = {**row, "review_status": "accepted"}
+    assert "accepted" in (policy.declaration_denial(mine, accepted, ["generated_t"]) or "")
+    assert policy.declaration_denial(mine, accepted, ()) is not None  # nor deleted
+    assert policy.declaration_denial(office, accepted, ["generated_t"]) is None
+    for who in (mine, office):  # the review fields: nobody but the review
+        for name in policy.REVIEW_FIELDS:
+            assert policy.declaration_denial(who, None, [name]) is not None
+    # a layer that is not declared has no such rule
+    chemicals = policy.write_scope(STAFF, BY_ID["hazardous_chemicals"])
+    assert chemicals is not None
+    assert policy.declaration_denial(chemicals, None, ["review_status"]) is None
+
+
+def test_a_write_leaves_the_review_the_policy_says() -> None:
+    import datetime as dt
+
+    waste = BY_ID["solid_waste"]
+    mine = policy.write_scope(ENTERPRISE_A, waste)
+    office = policy.write_scope(STAFF, waste)
+    assert mine is not None and office is not None
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    returned = {"credit_code": A, "review_status": "returned", "review_reason": "wrong"}
+    again = policy.review_on_write(mine, returned, "user:a", now)
+    assert again == {
+        "review_status": "submitted",
+        "review_reason": None,
+        "reviewed_by": None,
+        "reviewed_at": None,
+    }
+    entered = policy.review_on_write(office, None, "user:staff", now)
+    assert entered["review_status"] == "accepted" and entered["reviewed_at"] == now
+    assert policy.review_on_write(office, returned, "user:staff", now) == {}  # kept as it was
+    assert "reviewed_at" not in policy.review_on_write(office, None, "cli:ops", None)  # a load
+    chemicals = policy.write_scope(STAFF, BY_ID["hazardous_chemicals"])
+    assert chemicals is not None and policy.review_on_write(chemicals, None, "x", now) == {}
+
+
+def test_only_the_office_reviews_declarations() -> None:
+    assert policy.may_review(STAFF, BY_ID["solid_waste"])
+    assert not policy.may_review(ENTERPRISE_A, BY_ID["solid_waste"])
+    assert not policy.may_review(ANONYMOUS, BY_ID["solid_waste"])
+    assert not policy.may_review(STAFF, BY_ID["hazardous_chemicals"])  # nothing declared there

@@ -84,6 +84,7 @@ KINDS = {
         "pygeoapi.get_collection_tiles_data",
         "collection_style",
         "alert_acknowledge",
+        "declaration_review",
         "inspection_schedule",
         "inspection_notice",
         "weather_notice",

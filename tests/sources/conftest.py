@@ -90,3 +90,9 @@ def conn(engine: Engine) -> Iterator[Connection]:
 @pytest.fixture
 def park(conn: Connection) -> Park:
     return Park(conn)
+
+
+@pytest.fixture
+def client(live_site: tuple[str, Any]) -> Any:
+    """Flask's test client on the session's live app (the demo park)."""
+    return live_site[1].test_client()
