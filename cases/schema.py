@@ -85,3 +85,28 @@ documents = Table(
     Index(None, "credit_code", "archive_item"),
     comment="文件（内容寻址存储的元数据） / Documents: metadata of the content-addressed files",
 )
+
+notices = Table(
+    "case_notices",
+    metadata,
+    Column("id", BigInteger, Identity(always=False), primary_key=True),
+    Column("case_type", Text, nullable=False, comment="案件类型 / Case type (layer id)"),
+    Column("case_id", BigInteger, nullable=False),
+    Column("event", Text, nullable=False, comment="assigned, due_soon or overdue"),
+    Column("deadline", TIMESTAMP(timezone=True), nullable=True, comment="the deadline told of"),
+    Column("created_at", TIMESTAMP(timezone=True), nullable=False, server_default=text("now()")),
+    Column("sent_at", TIMESTAMP(timezone=True), nullable=True, comment="handed to the channels"),
+    CheckConstraint("event IN ('assigned', 'due_soon', 'overdue')", name="event_known"),
+    # a deadline is announced once as near and once as past, whatever the sweeps' rhythm
+    Index(
+        "uq_case_notices_deadline",
+        "case_type",
+        "case_id",
+        "event",
+        "deadline",
+        unique=True,
+        postgresql_where=text("event <> 'assigned'"),
+    ),
+    Index("ix_case_notices_unsent", "id", postgresql_where=text("sent_at IS NULL")),
+    comment="案件通知待发 / Case notices to send (written with the change that causes them)",
+)

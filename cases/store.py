@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from accounts import audit, policy
 from accounts.policy import Party
 from accounts.principal import Principal
-from cases import documents
+from cases import documents, outbox
 from cases.errors import BadCaseInput, CaseNotFound, TransitionForbidden, TransitionNotAllowed
 from cases.spec import CaseType, Transition
 from cases.values import check_deadline, checked_values, local_zone, point_wkt
@@ -255,6 +255,8 @@ def insert_case(
     )
     owner = row.get(layer.owner_field) if layer.owner_field else None
     _attach(connection, attachments, case_type, case_id, entry, actor_of(principal), owner)
+    deadline = row.get(case_type.deadline_field) if case_type.deadline_field else None
+    outbox.record_assignment(connection, case_type, case_id, (None, case_type.initial), deadline)
     return case_id
 
 
@@ -387,4 +389,7 @@ def transition_in(
     )
     owner = updates.get(layer.owner_field or "") or owner
     _attach(connection, attachments, case_type, case_id, entry, actor_of(principal), owner)
+    field = case_type.deadline_field
+    deadline = (updates.get(field) or row.get(field)) if field else None
+    outbox.record_assignment(connection, case_type, case_id, (state, transition.target), deadline)
     return transition.target

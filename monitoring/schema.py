@@ -83,19 +83,3 @@ unregistered_codes = Table(
 )
 
 Index("ix_monitoring_packet_archive_mn", packet_archive.c.mn)
-
-notifications = Table(
-    "monitoring_notifications",
-    metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("alert_id", BigInteger, nullable=False),
-    Column("change", Text, nullable=False),
-    Column("channel", Text, nullable=False, comment="email or webhook"),
-    Column("targets", Text, nullable=False),
-    Column("attempt", Integer, nullable=False),
-    Column("ok", Boolean, nullable=False),
-    Column("error", Text, nullable=True),
-    Column("tried_utc", TIMESTAMP(timezone=True), nullable=False),
-    Index("ix_monitoring_notifications_alert_id", "alert_id"),
-    comment="告警通知记录 / Each attempt to tell someone of an alert",
-)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from onemap.commands.analyse import analyse
+from onemap.commands.cases import cases
 from onemap.commands.db import db
 from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
@@ -34,6 +35,7 @@ for _command in (
     demo,
     analyse,
     hj212,
+    cases,
     standards,
     serve,
     plot,

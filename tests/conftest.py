@@ -10,16 +10,23 @@ cannot be started the tests fail: they never skip.
 
 from __future__ import annotations
 
+import http.server
 import itertools
+import json
 import os
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
@@ -194,3 +201,99 @@ def demo_accounts(demo_db_url: str) -> dict[str, Any]:
         tokens[login] = token_id
         headers[login] = {"Authorization": f"Bearer {token}"}
     return {"headers": headers, "codes": {"ent_a": codes[0], "ent_b": codes[1]}, "tokens": tokens}
+
+
+# --- Real receivers for notifications: an SMTP server (aiosmtpd) and a webhook endpoint ---
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (just released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class MailInbox:
+    """aiosmtpd handler keeping every message received; ``port`` is the server's."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.arrived = threading.Condition()
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.arrived:
+            self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def wait(self, count: int, timeout_s: float = 15) -> list[Message]:
+        """The messages once there are ``count`` (fails after ``timeout_s``)."""
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout_s)
+            return list(self.messages)
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailInbox]:
+    """A real SMTP server on 127.0.0.1 for the test; its inbox."""
+    inbox = MailInbox()
+    inbox.port = closed_port()  # aiosmtpd checks its server by connecting to the given port
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+class WebhookReceiver(http.server.ThreadingHTTPServer):
+    """A webhook endpoint: keeps the JSON bodies; answers ``status`` (500: fails)."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.status = status
+        self.arrived = threading.Condition()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                body = json.loads(self.rfile.read(length))
+                with receiver.arrived:
+                    receiver.bodies.append(body)
+                    receiver.arrived.notify_all()
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+    def wait(self, count: int, timeout_s: float = 15) -> list[dict[str, Any]]:
+        """The bodies once there are ``count`` (fails after ``timeout_s``)."""
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.bodies) >= count, timeout_s)
+            return list(self.bodies)
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
+    """A factory of local webhook endpoints (``webhook_receiver(status=500)``), all shut down
+    after the test."""
+    made: list[WebhookReceiver] = []
+
+    def make(status: int = 200) -> WebhookReceiver:
+        made.append(WebhookReceiver(status))
+        return made[-1]
+
+    yield make
+    for receiver in made:
+        receiver.shutdown()
+        receiver.server_close()

@@ -115,3 +115,26 @@ def ensure_admin(login: str) -> None:
         f"已创建管理员 / created the admin account: login {login}  password {password}\n"
         "（仅显示一次 / shown this once）"
     )
+
+
+@users.command("notify-by")
+@click.argument("login")
+@click.option("--email", "emails", multiple=True, help="邮箱 / e-mail address (repeatable).")
+@click.option("--webhook", "webhooks", multiple=True, help="webhook URL (repeatable).")
+@click.option("--clear", is_flag=True, help="清除全部渠道 / remove every channel.")
+def notify_by(login: str, emails: tuple[str, ...], webhooks: tuple[str, ...], clear: bool) -> None:
+    """通知渠道 / how LOGIN is told of alerts and cases (replaces the channels named)."""
+    from notifier.errors import NotifierError
+    from notifier.recipients import set_targets
+
+    if not (emails or webhooks or clear):
+        raise click.UsageError("give --email, --webhook or --clear")
+    try:
+        with engine_for(database_url()).begin() as connection:
+            for channel, targets in (("email", emails), ("webhook", webhooks)):
+                if targets or clear:
+                    count = set_targets(connection, login, channel, targets)
+                    click.echo(f"{login}: {channel} × {count}")
+    except NotifierError as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
