@@ -173,7 +173,7 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
         flask_app = _import_pygeoapi()
     _declare_conformance()
 
-    from geoapi import auth, forms, guard, processes, visibility
+    from geoapi import auth, forms, guard, page_layers, processes, visibility
     from geoapi.editing import Editor
     from geoapi.editing import install as install_editing
     from geoapi.views import FastViews, install
@@ -206,6 +206,7 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     visibility.install(app)
     auth.install(app)
     forms.install(app)
+    page_layers.install(app)  # a signed-in user's layers of the page
     processes.install(app)
     from geoapi import cases as case_routes
 

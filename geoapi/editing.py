@@ -16,6 +16,7 @@ credit code). Values are validated by the loader's own checks (``geoapi.feature_
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -78,16 +79,31 @@ def is_create() -> bool:
 
 
 _CODING_SUFFIX = re.compile(r":(gzip|br|deflate|zstd)$")
+_VIEW_SUFFIX = re.compile(r"-v[0-9a-f]{8}$")
 
 
 def _version(tag: str) -> str:
     """The stored version an ETag names: a compressed response's ETag carries its coding
-    (flask-compress: ``"abc:gzip"``), a weak one ``W/``; both name the same row version."""
+    (flask-compress: ``"abc:gzip"``), a weak one ``W/``, a signed-in reader's its view
+    (``"abc-v1234abcd"``, :func:`representation_tag`); all name the same row version."""
     tag = tag.strip()
     if tag == "*":
         return tag
     tag = tag.removeprefix("W/").strip('"')
-    return _CODING_SUFFIX.sub("", tag)
+    return _VIEW_SUFFIX.sub("", _CODING_SUFFIX.sub("", tag))
+
+
+def representation_tag(version: str, layer: Layer) -> str:
+    """The ETag of one feature as the current user reads it (quoted). The row's version alone
+    would name the anonymous and the staff copy alike, and a browser revalidating its
+    anonymous copy after signing in would be told 304 (flask-compress answers conditional
+    requests) and keep showing it; so a signed-in reader's view (its fields and rows) is part
+    of the tag. If-Match compares the version only (:func:`_version`)."""
+    view = view_of(layer)
+    if not view.personal:
+        return f'"{version}"'
+    key = ",".join(f.name for f in view.fields) + "|" + view.relation
+    return f'"{version}-v{hashlib.sha256(key.encode()).hexdigest()[:8]}"'
 
 
 def _fid(item_id: str) -> int:
@@ -155,12 +171,12 @@ class Editor:
 
     # reading back -----------------------------------------------------------------------
     def etag(self, layer: Layer, fid: int) -> str | None:
-        """The current version of a feature, as an ETag value (quoted)."""
+        """The current version of a feature as this user reads it, as an ETag value."""
         with self.engine.connect() as connection:
             value = connection.execute(
                 sa.text(f'SELECT {ETAG_SQL} FROM "{layer.id}" t WHERE id = :i'), {"i": fid}
             ).scalar_one_or_none()
-        return None if value is None else f'"{value}"'
+        return None if value is None else representation_tag(value, layer)
 
     def _feature_response(self, layer: Layer, fid: int, status: int) -> Response:
         q = parse_items(layer, {}, self.zone_srid, view=view_of(layer), readable=readable_ids())
@@ -195,7 +211,7 @@ class Editor:
         stored = dict(row["row"])
         if layer.geometry is not None:
             stored[GEOMETRY_COLUMN] = json.loads(row["geojson"])
-        return stored, f'"{row["etag"]}"'
+        return stored, representation_tag(row["etag"], layer)
 
     @staticmethod
     def _check_version(etag: str) -> None:

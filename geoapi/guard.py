@@ -39,6 +39,7 @@ ROUTES: dict[str, Rule] = {
     "healthz": OPEN,
     "readyz": OPEN,
     "edit_forms": S,
+    "page_layers": S,  # the layers and fields of the page the policy lets this user read
     # OGC API: discovery
     "pygeoapi.landing_page": OPEN,
     "pygeoapi.conformance": OPEN,
@@ -168,13 +169,32 @@ def served_ids() -> frozenset[str]:
     return frozenset(layer.id for layer in collection_layers())
 
 
+#: Endpoints whose answer is the same whoever asks (the page, its files, the hillshade).
+SAME_FOR_EVERYONE = frozenset(
+    {
+        "webmap.index",
+        "webmap.static",
+        "webmap.hillshade_png",
+        "webmap.web_manifest",
+        "webmap.app_icon",
+        "webmap.service_worker",
+        "static",
+        "pygeoapi.static",
+    }
+)
+
+
 def _personal(response: Response) -> Response:
-    """Answers to signed-in users depend on who asks: no shared cache may keep them."""
-    principal = auth.current_principal()
-    if not principal.anonymous:
+    """Every other answer depends on who asks, the anonymous one included: it says so (Vary),
+    or a browser reuses the anonymous copy of a URL for the user who signed in since (and the
+    other way round). Answers to signed-in users are kept by no shared cache."""
+    if request.endpoint not in SAME_FOR_EVERYONE:
         response.vary.add("Authorization")
         response.vary.add("Cookie")
-        response.headers["Cache-Control"] = "private"
+    principal = auth.current_principal()
+    if not principal.anonymous:  # a view's own no-store (forms, documents) stays
+        stored = "no-store" in response.headers.get("Cache-Control", "")
+        response.headers["Cache-Control"] = "private, no-store" if stored else "private"
     return response
 
 

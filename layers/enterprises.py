@@ -117,6 +117,9 @@ LAYER = Layer(
         "name",
         "credit_code",
         "industry_name",
+        # private: shown to staff and to the enterprise itself (Jiangsu Appendix A rows 4-7)
+        "env_contact",
+        "phone",
         "risk_level",
         "hazard_level",
         "key_discharger",

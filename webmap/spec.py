@@ -2,12 +2,14 @@
 
 Everything the page knows about a layer (title, group, geometry, style, legend, popup fields with
 their Chinese and English titles, units and choice labels, related records) comes from here;
-nothing in ``webmap/`` names a layer. Private fields (personal data) never reach the page.
+nothing in ``webmap/`` names a layer. The page as served knows public layers and fields only;
+a signed-in user's page asks for its own description (``GET /page/layers``, geoapi), built here
+from the layers and fields the policy lets that user read (``fields_of``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from layers.spec import GROUP_TITLES, Access, Field, Group, Layer
@@ -18,12 +20,13 @@ def public_fields(layer: Layer) -> tuple[Field, ...]:
     return tuple(f for f in layer.fields if not f.private)
 
 
+#: The fields of a layer one reader may read (public_fields for everyone).
+FieldsOf = Callable[[Layer], tuple[Field, ...]]
+
+
 def map_layers(registry: Iterable[Layer]) -> tuple[Layer, ...]:
-    """The registry's public layers that have a geometry, in registry order: one map layer each
-    (internal layers join the page of a signed-in user who may read them)."""
-    return tuple(
-        layer for layer in registry if layer.geometry is not None and layer.access is Access.PUBLIC
-    )
+    """The layers that have a geometry, in registry order: one map layer each."""
+    return tuple(layer for layer in registry if layer.geometry is not None)
 
 
 def _field(f: Field) -> dict[str, Any]:
@@ -55,7 +58,9 @@ def legend(layer: Layer) -> list[dict[str, Any]]:
     return entries
 
 
-def _related(layer: Layer, registry: tuple[Layer, ...]) -> list[dict[str, Any]]:
+def _related(
+    layer: Layer, registry: tuple[Layer, ...], fields_of: FieldsOf
+) -> list[dict[str, Any]]:
     """Records of other layers pointing at this one (an enterprise's outfalls, a station's
     observations, newest first when the layer has a time field), and records this one points at."""
     out: list[dict[str, Any]] = []
@@ -72,9 +77,10 @@ def _related(layer: Layer, registry: tuple[Layer, ...]) -> list[dict[str, Any]]:
                         "sortby": f"-{other.time_field}" if other.time_field else None,
                     }
                 )
+    readable = {f.name for f in fields_of(layer)}
     for f, target_layer, target_field in layer.references:
         target = next((t for t in registry if t.id == target_layer), None)
-        if target is None or f.private:
+        if target is None or f.name not in readable:
             continue
         out.append(
             {
@@ -94,16 +100,18 @@ def _related(layer: Layer, registry: tuple[Layer, ...]) -> list[dict[str, Any]]:
 TRACE_FIELDS = {"process": "trace_process", "inputs": "trace_inputs"}
 
 
-def _trace(layer: Layer) -> dict[str, str] | None:
-    public = {f.name for f in public_fields(layer)}
-    return dict(TRACE_FIELDS) if set(TRACE_FIELDS.values()) <= public else None
+def _trace(layer: Layer, fields_of: FieldsOf) -> dict[str, str] | None:
+    readable = {f.name for f in fields_of(layer)}
+    return dict(TRACE_FIELDS) if set(TRACE_FIELDS.values()) <= readable else None
 
 
-def _requested_properties(layer: Layer, related: list[dict[str, Any]]) -> list[str]:
+def _requested_properties(
+    layer: Layer, related: list[dict[str, Any]], fields_of: FieldsOf
+) -> list[str]:
     """The properties the page asks the API for: popup, style, key, name, link and trace
     fields."""
-    public = {f.name for f in public_fields(layer)}
-    trace = _trace(layer)
+    public = {f.name for f in fields_of(layer)}
+    trace = _trace(layer, fields_of)
     wanted = [
         *layer.popup,
         *layer.natural_key,
@@ -117,11 +125,14 @@ def _requested_properties(layer: Layer, related: list[dict[str, Any]]) -> list[s
     return [n for n in dict.fromkeys(wanted) if n in public]
 
 
-def layer_config(layer: Layer, registry: tuple[Layer, ...]) -> dict[str, Any]:
-    """The JSON description of one map layer."""
+def layer_config(
+    layer: Layer, registry: tuple[Layer, ...], fields_of: FieldsOf = public_fields
+) -> dict[str, Any]:
+    """The JSON description of one map layer, for a reader of ``fields_of`` its fields, who
+    may read the layers of ``registry``."""
     style = layer.style
-    related = _related(layer, registry)
-    public = public_fields(layer)
+    related = _related(layer, registry, fields_of)
+    public = fields_of(layer)
     return {
         "id": layer.id,
         "zh": layer.zh,
@@ -145,26 +156,31 @@ def layer_config(layer: Layer, registry: tuple[Layer, ...]) -> dict[str, Any]:
         "popup": [name for name in layer.popup if name in {f.name for f in public}],
         "title_field": "name" if any(f.name == "name" for f in public) else None,
         "key": [n for n in layer.natural_key if n in {f.name for f in public}],
-        "properties": _requested_properties(layer, related),
+        "properties": _requested_properties(layer, related, fields_of),
         "related": related,
-        "trace": _trace(layer),
+        "trace": _trace(layer, fields_of),
         "searchable": any(f.name == "name" for f in public),
     }
 
 
-def map_config(registry: Iterable[Layer]) -> dict[str, Any]:
+def map_config(registry: Iterable[Layer], fields_of: FieldsOf | None = None) -> dict[str, Any]:
     """The page's configuration: groups in the modules' order and one entry per map layer.
 
-    The page is the same for everyone: it knows public layers only (internal ones, and links
-    to them, are for signed-in users the policy lets read them)."""
-    everything = tuple(layer for layer in registry if layer.access is Access.PUBLIC)
+    Without ``fields_of``, the page everyone gets: public layers and fields only. With it, one
+    reader's: ``registry`` holds the layers they may read, ``fields_of`` their fields of each.
+    """
+    if fields_of is None:
+        everything = tuple(layer for layer in registry if layer.access is Access.PUBLIC)
+        fields_of = public_fields
+    else:
+        everything = tuple(registry)
     layers = map_layers(everything)
     groups = [g for g in Group if any(layer.group == g for layer in layers)]
     return {
         "groups": [
             {"id": str(g), "zh": GROUP_TITLES[g][0], "en": GROUP_TITLES[g][1]} for g in groups
         ],
-        "layers": [layer_config(layer, everything) for layer in layers],
+        "layers": [layer_config(layer, everything, fields_of) for layer in layers],
         # layers with a time field (observations): the analyses' default time window
         "time_layers": [
             {"id": layer.id, "time_field": layer.time_field}

@@ -48,6 +48,25 @@ def test_a_token_reads_private_fields_and_without_it_they_are_absent(
     assert "private" not in requests.get(url, timeout=30).headers.get("Cache-Control", "")
 
 
+def test_a_browser_copy_kept_anonymously_is_not_revalidated_for_the_signed_in_user(
+    api_url: str, demo_accounts: dict[str, Any]
+) -> None:
+    # a browser keeps the anonymous answer and, signed in since, asks with its ETag: the
+    # staff representation differs, so the answer is the staff copy, never 304
+    url = f"{api_url}/collections/enterprises/items/1?f=json"
+    compressed = {"Accept-Encoding": "zstd, gzip"}
+    anonymous = requests.get(url, headers=compressed, timeout=30)
+    assert {"Cookie", "Authorization"} <= {v.strip() for v in anonymous.headers["Vary"].split(",")}
+    again = {**compressed, "If-None-Match": anonymous.headers["ETag"]}
+    assert requests.get(url, headers=again, timeout=30).status_code == 304  # same user: fine
+    staff = requests.get(url, headers={**again, **demo_accounts["headers"]["staff"]}, timeout=30)
+    assert staff.status_code == 200 and staff.json()["properties"]["phone"]
+    assert staff.headers["ETag"] != anonymous.headers["ETag"]
+    # and the other way round: the staff copy is never confirmed to an anonymous browser
+    back = {**compressed, "If-None-Match": staff.headers["ETag"]}
+    assert "phone" not in requests.get(url, headers=back, timeout=30).json()["properties"]
+
+
 def test_basic_with_a_password_or_a_token(client: FlaskClient, demo_db_url: str) -> None:
     engine = engine_for(demo_db_url)
     assert client.get(PRIVATE, headers=_basic("staff", PASSWORD)).json["properties"]["phone"]

@@ -68,13 +68,19 @@
         const body = await me.json();
         this.user = body;
         this.csrf = body.csrf_token || null;
-        const forms = await this.request(`${this.app.config.root}/forms`);
+        const [forms, layers] = await Promise.all([
+          this.request(`${this.app.config.root}/forms`),
+          this.request(`${this.app.config.root}/page/layers`),
+        ]);
         this.forms = {};
         if (forms.ok) for (const f of (await forms.json()).layers) this.forms[f.id] = f;
+        if (layers.ok) this.app.personalise(await layers.json());
       } else {
+        const was = this.user;
         this.user = null;
         this.csrf = null;
         this.forms = {};
+        if (was) this.app.personalise(null);
       }
       this.render();
     }

@@ -158,6 +158,41 @@
     }
 
     /* ---- layers ---- */
+    /* The layers of a signed-in user (account.js, from GET /page/layers): internal layers the
+     * policy lets them read join the page, and public layers whose private fields they may read
+     * ask for them and show them in their popups. ``personal`` null: back to the public page
+     * (after signing out). Layers not offered any more leave the map. */
+    personalise(personal) {
+      if (!this.publicConfig) {
+        this.publicConfig = { groups: this.config.groups, layers: this.config.layers, time_layers: this.config.time_layers };
+      }
+      const next = personal || this.publicConfig;
+      const offered = new Set(next.layers.map((c) => c.id));
+      for (const [id, state] of Object.entries(this.layers)) {
+        if (offered.has(id)) continue;
+        state.token += 1; // a load under way is abandoned
+        if (this.map.hasLayer(state.holder)) this.map.removeLayer(state.holder);
+        delete this.layers[id];
+      }
+      this.map.closePopup(); // it may show what the next user may not read
+      for (const cfg of next.layers) {
+        const state = this.layers[cfg.id];
+        if (!state) {
+          this.layers[cfg.id] = this.makeLayer(cfg);
+          const on = this.links ? this.links.layerOn(cfg) : cfg.style.visible;
+          if (on && personal) this.layers[cfg.id].holder.addTo(this.map);
+        } else if (JSON.stringify(state.cfg) !== JSON.stringify(cfg)) {
+          state.cfg = cfg;
+          state.loaded = null; // asked again, with this user's fields
+        }
+      }
+      this.config.groups = next.groups;
+      this.config.layers = next.layers;
+      this.config.time_layers = next.time_layers;
+      this.renderChrome();
+      this.loadVisible();
+    }
+
     makeLayer(cfg) {
       const state = { cfg, holder: null, loaded: null, token: 0, count: 0, status: "" };
       // Dense points are clustered; the cluster group adds them in slices of its own

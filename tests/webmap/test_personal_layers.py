@@ -1,0 +1,128 @@
+"""A signed-in user's page: the internal layers the policy lets them read join the map, and
+public layers show the private fields they may read, in headless Chromium. Signing out takes
+both away again (issue 10: internal layers on the page, private fields in one's own popups)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from onemap.database import engine_for
+from tests.conftest import PASSWORD
+
+TIMEOUT_MS = 20_000
+OFFERED = "(id) => !!window.onemap.layers[id]"
+POPUP_FIELDS = "(id) => window.onemap.layers[id].cfg.popup"
+
+
+@pytest.fixture
+def page(site_url: str, browser_context: Any) -> Iterator[Any]:
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(site_url + "/")
+    page.wait_for_selector(".leaflet-container[data-ready]")
+    page.errors = errors
+    yield page
+    page.close()
+    browser_context.clear_cookies()
+
+
+def _sign_in(page: Any, login: str) -> None:
+    page.click(".om-sign-in-open")
+    page.fill(".om-sign-in input[name=login]", login)
+    page.fill(".om-sign-in input[name=password]", PASSWORD)
+    page.click(".om-sign-in button[type=submit]")
+    page.wait_for_selector(f".om-account .om-login:has-text('{login}')")
+
+
+def _enterprise(demo_db_url: str, code: str) -> dict[str, Any]:
+    with engine_for(demo_db_url).connect() as connection:
+        row = connection.execute(
+            sa.text("SELECT id, name, phone FROM enterprises WHERE credit_code = :c"), {"c": code}
+        ).mappings()
+        return dict(row.one())
+
+
+def _popup_text(page: Any, feature_id: int) -> str:
+    # the last popup gone first (Leaflet fades a closed one out before removing it)
+    page.wait_for_function("() => !document.querySelector('.leaflet-popup')")
+    page.evaluate(
+        """(fid) => fetch(`/ogcapi/collections/enterprises/items/${fid}?f=json`)
+             .then((r) => r.json()).then((f) => window.onemap.show(
+               window.onemap.layers.enterprises.cfg, f)).then(() => null)""",
+        feature_id,
+    )
+    popup = page.locator(".leaflet-popup .om-popup[data-layer=enterprises]")
+    popup.wait_for()
+    text: str = popup.inner_text()
+    page.evaluate("() => { window.onemap.map.closePopup(); }")
+    return text
+
+
+def test_staff_see_internal_layers_and_private_fields_until_they_sign_out(
+    page: Any, demo_accounts: dict[str, Any], demo_db_url: str
+) -> None:
+    a = _enterprise(demo_db_url, demo_accounts["codes"]["ent_a"])
+    assert a["phone"], "the demo's enterprises carry a phone number"
+    # anonymous: no internal layer, no private field, not even asked for
+    assert not page.evaluate(OFFERED, "clues")
+    assert "phone" not in page.evaluate(POPUP_FIELDS, "enterprises")
+    assert a["phone"] not in _popup_text(page, a["id"])
+
+    _sign_in(page, "staff")
+    page.wait_for_function(OFFERED, arg="clues")
+    assert page.locator(".om-layer-control .om-layer-name[data-layer=clues]").count() == 1
+    assert page.locator(".om-legend-layer[data-layer=clues]").count() == 1
+    assert "phone" in page.evaluate(POPUP_FIELDS, "enterprises")
+    assert a["phone"] in _popup_text(page, a["id"])
+
+    page.click(".om-sign-out")
+    page.wait_for_selector(".om-sign-in-open")
+    page.wait_for_function("(id) => !window.onemap.layers[id]", arg="clues")
+    assert page.locator(".om-layer-control .om-layer-name[data-layer=clues]").count() == 0
+    assert "phone" not in page.evaluate(POPUP_FIELDS, "enterprises")
+    assert a["phone"] not in _popup_text(page, a["id"])
+    assert page.errors == []
+
+
+def test_an_enterprise_sees_its_own_private_fields_and_internal_rows_only(
+    page: Any, demo_accounts: dict[str, Any], demo_db_url: str
+) -> None:
+    a = _enterprise(demo_db_url, demo_accounts["codes"]["ent_a"])
+    b = _enterprise(demo_db_url, demo_accounts["codes"]["ent_b"])
+    assert a["phone"] and b["phone"] and a["phone"] != b["phone"]
+    _sign_in(page, "ent_b")
+    # internal layers join with its own rows only (read:*:own): its hazardous chemicals
+    page.wait_for_function(OFFERED, arg="hazardous_chemicals")
+    assert b["phone"] in _popup_text(page, b["id"])
+    assert a["phone"] not in _popup_text(page, a["id"])
+    # the layer's rows as the API gives them to this user: its own enterprise's only
+    owners = page.evaluate(
+        """async () => {
+          const app = window.onemap, s = app.layers.hazardous_chemicals;
+          const r = await fetch(app.itemsUrl(s.cfg, app.map.getBounds().pad(5)));
+          const body = await r.json();
+          return [...new Set(body.features.map((f) => f.properties.credit_code))];
+        }"""
+    )
+    assert owners in ([], [demo_accounts["codes"]["ent_b"]])
+    assert page.errors == []
+
+
+def test_the_page_layers_need_a_signed_in_user(site_url: str, demo_accounts: Any) -> None:
+    import requests
+
+    anonymous = requests.get(site_url + "/page/layers", timeout=30)
+    assert anonymous.status_code == 401
+    staff = requests.get(
+        site_url + "/page/layers", headers=demo_accounts["headers"]["staff"], timeout=30
+    )
+    assert staff.status_code == 200
+    assert staff.headers["Cache-Control"] == "private, no-store"
+    ids = {c["id"] for c in staff.json()["layers"]}
+    assert {"clues", "inspections", "hazardous_chemicals", "enterprises"} <= ids
