@@ -1,4 +1,6 @@
-"""``GET /forms``: the edit forms of the layers the signed-in user may write, from the registry.
+"""``GET /forms``: the edit forms of the layers the signed-in user may write, from the registry;
+``GET /map-layers``: the internal layers the signed-in user may read, as map layers (the page
+draws them beside the public ones: clues for staff, an enterprise's own cases for it).
 
 The page renders them (``webmap/static/account.js``): Chinese and English titles with units,
 enumerations as selects of their labels, required marks and bounds. Which layers appear, and
@@ -16,7 +18,9 @@ from flask import Flask, Response
 from accounts import policy
 from geoapi.auth import current_principal
 from geoapi.query import collection_layers
-from layers.spec import Field, Layer, input_fields
+from layers import REGISTRY
+from layers.spec import Access, Field, Layer, input_fields
+from webmap.spec import signed_in_config
 
 
 def _field(f: Field) -> dict[str, Any]:
@@ -59,6 +63,19 @@ def install(app: Flask) -> None:
             if scope is not None and layer.geometry is not None:
                 forms.append(form(layer, scope.owners))
         body = {"user": principal.as_json(), "layers": forms}
+        response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @app.get("/map-layers")
+    def map_layers() -> Response:
+        principal = current_principal()
+        readable = [
+            layer
+            for layer in collection_layers()
+            if layer.access is not Access.PUBLIC and policy.may_read(principal, layer)
+        ]
+        body = signed_in_config(readable, REGISTRY)
         response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
         response.headers["Cache-Control"] = "private, no-store"
         return response

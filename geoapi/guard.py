@@ -39,6 +39,7 @@ ROUTES: dict[str, Rule] = {
     "healthz": OPEN,
     "readyz": OPEN,
     "edit_forms": S,
+    "map_layers": S,  # the internal layers the policy lets the user read, as map layers
     # OGC API: discovery
     "pygeoapi.landing_page": OPEN,
     "pygeoapi.conformance": OPEN,

@@ -172,3 +172,18 @@ def map_config(registry: Iterable[Layer]) -> dict[str, Any]:
             if layer.time_field
         ],
     }
+
+
+def signed_in_config(readable: Iterable[Layer], registry: Iterable[Layer]) -> dict[str, Any]:
+    """The map layers a signed-in user adds to the page: ``readable`` (the internal layers the
+    policy lets them read) that have a geometry, with their groups; links among them and to
+    the public layers work as on the page."""
+    extra = tuple(layer for layer in readable if layer.geometry is not None)
+    known = tuple(layer for layer in registry if layer.access is Access.PUBLIC) + extra
+    groups = [g for g in Group if any(layer.group == g for layer in extra)]
+    return {
+        "groups": [
+            {"id": str(g), "zh": GROUP_TITLES[g][0], "en": GROUP_TITLES[g][1]} for g in groups
+        ],
+        "layers": [layer_config(layer, known) for layer in extra],
+    }

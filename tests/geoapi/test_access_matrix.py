@@ -63,6 +63,7 @@ KINDS = {
     "signed_in": {
         "me",
         "edit_forms",
+        "map_layers",
         "pygeoapi.get_jobs",
         "pygeoapi.get_job_result",
         "document_read",
