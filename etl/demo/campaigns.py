@@ -1,5 +1,5 @@
 """The demo's manual sampling campaigns of 2025 (Jiangsu 7.3.3-7.3.5): noise quarterly by day
-and by night, groundwater half-yearly, soil once at two depths. Invented values around the
+and by night, groundwater half-yearly, soil once (January) at two depths. Invented values around the
 levels such stations report, a few beyond their limits, so that the judgement has something
 to find (``monitoring.campaigns``)."""
 
@@ -47,22 +47,23 @@ def build_campaign_samples(
     by_type = {
         kind: [s for s in stations if s.type == kind] for kind in ("noise", "groundwater", "soil")
     }
-    for quarter, day in enumerate(NOISE_DAYS, 1):
-        for s in by_type["noise"]:
-            zone = "2" if any(word in s.name for word in RESIDENTIAL) else "3"
-            for period, hour, centre in (("day", "10:00", 0), ("night", "22:30", 1)):
+    # soil first, and first in time (the API pages by time): GDAL and QGIS type a field from
+    # the first features they read, and only soil samples carry a depth and both values
+    for s in by_type["soil"]:
+        for depth_m in (0.2, 1.0):
+            for code, (centre, spread, decimals) in SOIL.items():
                 rows.append(
                     {
-                        "campaign": f"2025Q{quarter}",
-                        "sample_id": f"2025Q{quarter}-{s.code}-{period[0].upper()}",
+                        "campaign": "2025",
+                        "sample_id": f"2025-{s.code}-{depth_m:g}",
                         "station_code": s.code,
-                        "medium": "noise",
-                        "sampled_at": f"{day}T{hour}:00+08:00",
-                        "parameter": "Leq",
-                        "period": period,
-                        "value": _positive(rng, NOISE_CENTRE[zone][centre], 2.5, 1),
-                        "unit": "dB(A)",
-                        "applies_class": zone,
+                        "medium": "soil",
+                        "sampled_at": "2025-01-15T14:00:00+08:00",
+                        "parameter": code,
+                        "value": _positive(rng, centre, spread, decimals),
+                        "unit": "mg/kg",
+                        "depth_m": depth_m,
+                        "applies_class": "2",  # industrial land: GB 36600 second class
                     }
                 )
     for half, day in enumerate(GROUNDWATER_DAYS, 1):
@@ -81,21 +82,22 @@ def build_campaign_samples(
                         "applies_class": "III",
                     }
                 )
-    for s in by_type["soil"]:
-        for depth_m in (0.2, 1.0):
-            for code, (centre, spread, decimals) in SOIL.items():
+    for quarter, day in enumerate(NOISE_DAYS, 1):
+        for s in by_type["noise"]:
+            zone = "2" if any(word in s.name for word in RESIDENTIAL) else "3"
+            for period, hour, centre in (("day", "10:00", 0), ("night", "22:30", 1)):
                 rows.append(
                     {
-                        "campaign": "2025",
-                        "sample_id": f"2025-{s.code}-{depth_m:g}",
+                        "campaign": f"2025Q{quarter}",
+                        "sample_id": f"2025Q{quarter}-{s.code}-{period[0].upper()}",
                         "station_code": s.code,
-                        "medium": "soil",
-                        "sampled_at": "2025-06-18T14:00:00+08:00",
-                        "parameter": code,
-                        "value": _positive(rng, centre, spread, decimals),
-                        "unit": "mg/kg",
-                        "depth_m": depth_m,
-                        "applies_class": "2",  # industrial land: GB 36600 second class
+                        "medium": "noise",
+                        "sampled_at": f"{day}T{hour}:00+08:00",
+                        "parameter": "Leq",
+                        "period": period,
+                        "value": _positive(rng, NOISE_CENTRE[zone][centre], 2.5, 1),
+                        "unit": "dB(A)",
+                        "applies_class": zone,
                     }
                 )
     return rows
