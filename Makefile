@@ -31,6 +31,7 @@ demo: setup
 	$(BIN)/onemap demo load
 	$(BIN)/onemap standards load
 	$(BIN)/onemap quality --start 2025-01-01T00:00+08:00 --end 2026-01-01T00:00+08:00 --store
+	$(BIN)/onemap campaigns judge
 	$(BIN)/onemap demo cases
 	$(BIN)/onemap users ensure-admin admin
 	$(BIN)/onemap serve --host 127.0.0.1 --port 5000

@@ -31,6 +31,9 @@ QUANTITY: dict[str, str] = {
     "m³/s": "flow",
     "m³/h": "flow",
     "m³/d": "flow",
+    # the manual campaigns (campaign_samples): noise levels and soil contents
+    "dB(A)": "sound level",
+    "mg/kg": "soil content",
 }
 
 _SPELLINGS: dict[str, str] = {
@@ -46,6 +49,9 @@ _SPELLINGS: dict[str, str] = {
     "ng/m3": "ng/m³",
     "mg/l": "mg/L",
     "毫克/升": "mg/L",
+    "db(a)": "dB(A)",
+    "分贝": "dB(A)",
+    "毫克/千克": "mg/kg",
     "ug/l": "μg/L",
     "µg/l": "μg/L",
     "μg/l": "μg/L",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from layers import (
     alerts,
+    campaign_samples,
     cameras,
     carbon_accounts,
     clues,
@@ -59,6 +60,7 @@ REGISTRY: tuple[Layer, ...] = (
     stations.LAYER,
     parameter_dictionary.LAYER,
     observations.LAYER,
+    campaign_samples.LAYER,
     standard_limits.LAYER,
     permit_limits.LAYER,
     discharge_loads.LAYER,

@@ -7,6 +7,7 @@ import sys
 import click
 
 from onemap.commands.analyse import analyse
+from onemap.commands.campaigns import campaigns
 from onemap.commands.cases import cases
 from onemap.commands.db import db
 from onemap.commands.demo import demo
@@ -36,6 +37,7 @@ for _command in (
     analyse,
     hj212,
     cases,
+    campaigns,
     standards,
     serve,
     plot,

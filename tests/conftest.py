@@ -16,6 +16,7 @@ import json
 import os
 import socket
 import threading
+import zoneinfo
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from email import policy as email_policy
@@ -36,6 +37,7 @@ from etl.load import load_file
 from etl.parameter_dictionary import write_parameter_dictionary
 from geoapi.catalog import dispose_engines
 from layers import REGISTRY
+from monitoring.campaigns import judge_stored
 from monitoring.from_exceedances import alerts_from_exceedances
 from monitoring.quality.judge import judge
 from monitoring.quality.store import store_judgement
@@ -134,6 +136,8 @@ def demo_db_url(server_url: str, template_db: str) -> Iterator[str]:
             connection, start.to_pydatetime(), end.to_pydatetime(), end.to_pydatetime()
         )
     store_sources(engine, start, end, as_of=end, observations=judged.observations)
+    with engine.begin() as connection:  # as `onemap campaigns judge` does
+        judge_stored(connection, zoneinfo.ZoneInfo("Asia/Shanghai"))
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

@@ -188,3 +188,4 @@ def map_config(registry: Iterable[Layer], fields_of: FieldsOf | None = None) -> 
             if layer.time_field
         ],
     }
+

@@ -13,6 +13,7 @@ import numpy as np
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
+from etl.demo.campaigns import build_campaign_samples
 from etl.demo.chemicals import HazardSource, StoredChemical, build_chemicals, plan_rows
 from etl.demo.emergency import Emergency, build_emergency
 from etl.demo.enterprises import ROAD_HALF_WIDTH_M, Enterprise, build_enterprises
@@ -57,6 +58,7 @@ STREAMS = (
     "emergency",
     "outfall_online",
     "registers",
+    "campaigns",
 )
 
 PARK = {
@@ -214,6 +216,11 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
         "carbon_accounts",
     ):
         counts[name] = write_table(out_dir / f"{name}.csv", BY_ID[name], getattr(registers, name))
+    counts["campaign_samples"] = write_table(
+        out_dir / "campaign_samples.csv",
+        BY_ID["campaign_samples"],
+        build_campaign_samples(stations, rngs["campaigns"]),
+    )
 
     counts.update(_write_risk(out_dir, chemicals, hazard_sources, rated, emergency, rngs))
 

@@ -15,6 +15,7 @@ FILES = (
     ("receptors.geojson", "receptors", "环境敏感目标（8 km内）"),
     ("stations.csv", "stations", "监测站点"),
     ("observations.csv.gz", "observations", "2025年逐时/4小时监测数据（长表）"),
+    ("campaign_samples.csv", "campaign_samples", "2025年声环境、地下水、土壤手工监测样品"),
     ("hazardous_chemicals.csv", "hazardous_chemicals", "危险化学品（中文表头，按单元存放）"),
     ("hazard_sources.geojson", "hazard_sources", "重大危险源（由q/Q与R值计算，储存单元为面）"),
     ("emergency_plans.csv", "emergency_plans", "较大、重大风险企业及园区的应急预案"),

@@ -51,6 +51,9 @@ DEFAULT_STANDARDS: Mapping[str, tuple[str, str]] = {
 UNIT_FACTORS: Mapping[tuple[str, str], float] = {
     ("mg/m³", "μg/m³"): 1000.0,
     ("μg/m³", "mg/m³"): 0.001,
+    # groundwater metals: the catalogue's μg/L, GB/T 14848's mg/L
+    ("μg/L", "mg/L"): 0.001,
+    ("mg/L", "μg/L"): 1000.0,
 }
 
 

@@ -142,3 +142,49 @@ def test_a_new_alert_shows_within_a_second_rings_and_is_mailed(
     finally:
         notifier.close()
         tab.close()
+
+
+def test_staff_acknowledge_an_alert_from_the_live_panel(
+    site_url: str, browser_context: Any, demo_engine: sa.Engine, demo_accounts: dict[str, Any]
+) -> None:
+    from tests.conftest import PASSWORD
+
+    notifier = Notifier(demo_engine, settings_from({}))  # nothing configured: nothing sent
+    tab = browser_context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        tab.set_default_timeout(TIMEOUT_MS)
+        tab.goto(site_url + "/")
+        tab.wait_for_selector(".leaflet-container[data-ready]")
+        tab.wait_for_selector(".om-live .om-live-state:not(.om-live-lost):has-text('实时')")
+        _send(demo_engine, notifier, _packet(11, 660))  # class II SO2 1 h: 500
+        with demo_engine.connect() as c:
+            alert_id = c.execute(
+                sa.text(
+                    "SELECT id FROM alerts WHERE station_code = 'AQ-02' AND state = 'open'"
+                    " AND opened_at >= '2026-12-01' ORDER BY id DESC LIMIT 1"
+                )
+            ).scalar_one()
+        item = tab.locator(f'.om-live-list li[data-alert="{alert_id}"]')
+        item.wait_for()
+        assert item.locator(".om-live-ack").count() == 0  # anonymous: no button
+        tab.click(".om-sign-in-open")
+        tab.fill(".om-sign-in input[name=login]", "staff")
+        tab.fill(".om-sign-in input[name=password]", PASSWORD)
+        tab.click(".om-sign-in button[type=submit]")
+        if tab.locator(".om-bar").is_visible():  # a phone shows the panel as a sheet
+            tab.click('.om-bar [data-panel="live"]')
+        item.locator(".om-live-ack").click()
+        item.filter(has_text="已确认").wait_for()
+        item.locator(".om-live-ack").wait_for(state="detached")
+        with demo_engine.connect() as c:
+            row = c.execute(
+                sa.text("SELECT state, acknowledged_by FROM alerts WHERE id = :i"), {"i": alert_id}
+            ).one()
+        assert tuple(row) == ("acknowledged", "staff")
+        assert errors == []
+    finally:
+        notifier.close()
+        tab.close()
+        browser_context.clear_cookies()

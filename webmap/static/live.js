@@ -1,7 +1,9 @@
 /* The live panel (Jiangsu 7.4.1 超标预警推送): open alerts by kind with their colour, stations
  * offline, the air stations' AQI and fresh values, from the /events stream. A new alert rings
  * (when the sound is on) and flashes its station on the map; a click opens it. The stream is
- * filtered by the server for the signed-in user; the browser reconnects it by itself. */
+ * filtered by the server for the signed-in user; the browser reconnects it by itself. A user
+ * who may write alerts acknowledges an open one with its button (POST {api}/collections/alerts/
+ * items/{id}/acknowledge; the server decides, the stream tells every other page). */
 (function () {
   "use strict";
 
@@ -11,12 +13,12 @@
     zh: {
       title: "实时告警", exceedance: "超标", anomaly: "设备异常", disconnection: "断线", sound: "声音",
       offline: "离线站点", aqi: "空气质量指数", none: "无", live: "实时", lost: "连接中断，重连中…",
-      acknowledged: "已确认",
+      acknowledged: "已确认", acknowledge: "确认",
     },
     en: {
       title: "Live alerts", exceedance: "Exceedance", anomaly: "Anomaly", disconnection: "Disconnected",
       sound: "Sound", offline: "Stations offline", aqi: "AQI", none: "none", live: "live",
-      lost: "connection lost, reconnecting…", acknowledged: "acknowledged",
+      lost: "connection lost, reconnecting…", acknowledged: "acknowledged", acknowledge: "Acknowledge",
     },
   };
 
@@ -29,6 +31,8 @@
       this.lastEventAt = null;
       this.air = [];
       this.flashing = new Set(); // the markers flashing at new alerts' stations
+      this.user = null; // the signed-in user (account.js), for the acknowledge buttons
+      document.addEventListener("onemap:account", (e) => { this.user = e.detail; this.render(); });
       this.addPanel();
       this.connect();
       this.loadAir();
@@ -44,6 +48,30 @@
     }
 
     t(key) { return TEXT[this.app.lang][key] || key; }
+
+    /* Whether to offer the button (a hint sparing a refused request; the server decides): the
+     * user's grants on alerts as /me lists them, an enterprise's for its own stations. */
+    mayAcknowledge(alert) {
+      const grants = (this.user && this.user.permissions) || [];
+      if (alert.state !== "open") return false;
+      if (grants.includes("write:*") || grants.includes("write:alerts")) return true;
+      const own = grants.includes("write:*:own") || grants.includes("write:alerts:own");
+      return own && (this.user.enterprises || []).includes(alert.credit_code);
+    }
+
+    async acknowledge(alert, button) {
+      button.disabled = true;
+      const answer = await this.app.account.request(
+        `${this.app.config.api}/collections/alerts/items/${alert.id}/acknowledge`, { method: "POST" });
+      const body = await answer.json().catch(() => ({}));
+      if (!answer.ok) {
+        button.disabled = false;
+        button.title = body.description || String(answer.status);
+        return;
+      }
+      if (this.alerts.has(body.id)) this.alerts.set(body.id, Object.assign({}, this.alerts.get(body.id), body));
+      this.render();
+    }
 
     addPanel() {
       const control = L.control({ position: "bottomright" });
@@ -118,6 +146,14 @@
         li.innerHTML = `${esc(message || alert.station_code)}` +
           (alert.state === "acknowledged" ? ` <small>(${esc(this.t("acknowledged"))})</small>` : "");
         li.addEventListener("click", () => this.open(alert));
+        if (this.mayAcknowledge(alert) && this.app.account) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "om-live-ack";
+          button.textContent = this.t("acknowledge");
+          button.addEventListener("click", (e) => { e.stopPropagation(); this.acknowledge(alert, button); });
+          li.append(" ", button);
+        }
         list.appendChild(li);
       }
       const offline = [...new Set(newest.filter((a) => a.kind === "disconnection").map((a) => a.station_code))];
