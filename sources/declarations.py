@@ -17,12 +17,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from accounts.policy import Review
+from layers.declared_fields import ACCEPTED
 from layers.spec import Layer
 from sources.errors import SourceError
 from sources.registers import solid_waste_findings
 
 #: The condition of the rows that count (accepted by the office).
-COUNTS = f"review_status = '{Review.ACCEPTED.value}'"
+COUNTS = ACCEPTED
 #: A decision of the review → the state it leaves.
 DECISIONS: Mapping[str, Review] = {"accept": Review.ACCEPTED, "return": Review.RETURNED}
 

@@ -19,6 +19,7 @@ from layers.parameters import BY_CODE
 from layers.shared_fields import AVERAGING_PERIOD
 from monitoring.quality.limits import read_limits
 from sources.loads import discharge_loads
+from sources.manual import store_manual_verdicts
 from sources.totals import amount, park_totals, running_totals, total_line
 
 PERIOD_ZH = {str(c.value): c.zh for c in AVERAGING_PERIOD.choices}
@@ -276,6 +277,8 @@ class StoredSources:
     loads: int
     totals: pd.DataFrame
     park: pd.DataFrame
+    #: the verdicts of the accepted manual and fugitive results (``sources.manual``)
+    manual: pd.DataFrame | None = None
 
 
 def store_sources(
@@ -298,6 +301,7 @@ def store_sources(
         store_outfall_lines(connection, loads, on)
         totals = store_totals(connection, on)
         park = store_park_targets(connection, on)
+        manual = store_manual_verdicts(connection, zone)
         # carbon intensity (t CO₂ per unit of output) where the output is given
         connection.execute(
             sa.text(
@@ -306,4 +310,4 @@ def store_sources(
                 " (CASE WHEN output > 0 THEN co2_t / output END)"
             )
         )
-    return StoredSources(loads=written, totals=totals, park=park)
+    return StoredSources(loads=written, totals=totals, park=park, manual=manual)

@@ -17,7 +17,9 @@ import numpy.typing as npt
 import pandas as pd
 import sqlalchemy as sa
 
+from layers.declared_fields import ACCEPTED
 from layers.outfalls import ONLINE_STATION_RADIUS_M
+from layers.parameters import BY_CODE
 
 LIMIT_COLUMNS = [
     "standard",
@@ -249,12 +251,74 @@ def permit_limit_rows(permits: pd.DataFrame, outfall_stations: pd.DataFrame) -> 
     return _typed(frame)
 
 
+#: How an operating-condition threshold is named where a standard's would be (Jiangsu 7.4.7).
+CONDITION_STANDARD = "工况报警阈值 / operating-condition threshold"
+#: The accepted operating-condition points (submitted and returned ones are not judged).
+CONDITIONS_SQL = sa.text(
+    "SELECT code, station_code, parameter, unit, lower_limit, upper_limit, facility, quantity"
+    f" FROM operating_conditions WHERE {ACCEPTED}"
+)
+
+
+def _dictionary_unit(code: object) -> str | None:
+    parameter = BY_CODE.get(str(code))
+    return parameter.unit if parameter is not None else None
+
+
+def condition_limit_rows(points: pd.DataFrame) -> pd.DataFrame:
+    """Operating-condition points (code, station_code, parameter, unit, lower_limit,
+    upper_limit, facility, quantity) as typed limit rows of 1 h means with a ``station_code``:
+    one row per threshold set, the class the point's code, the edition the facility."""
+    parts = []
+    for bound, column in (("lower", "lower_limit"), ("upper", "upper_limit")):
+        given = points[points[column].notna().to_numpy()]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "station_code": given["station_code"],
+                    "standard": CONDITION_STANDARD,
+                    "edition": given["facility"].fillna("").astype(str),
+                    "title": given["quantity"].fillna("").astype(str),
+                    "parameter": given["parameter"],
+                    "quality_class": given["code"],
+                    "period": "1h",
+                    "bound": bound,
+                    "limit_value": given[column].astype(float),
+                    # no unit given: the parameter's own, as the devices report it
+                    "unit": given["unit"].fillna(given["parameter"].map(_dictionary_unit)),
+                    "valid_from": pd.Timestamp("1900-01-01"),
+                    "valid_to": pd.NaT,
+                    "clause": "Jiangsu 7.4.7 工况监控",
+                    "confirmed": True,
+                }
+            )
+        )
+    return _typed(pd.concat(parts, ignore_index=True))
+
+
+def read_condition_limits(connection: sa.Connection) -> pd.DataFrame:
+    """The accepted operating-condition thresholds as limit rows (:func:`condition_limit_rows`)."""
+    columns = [
+        "code",
+        "station_code",
+        "parameter",
+        "unit",
+        "lower_limit",
+        "upper_limit",
+        "facility",
+        "quantity",
+    ]
+    rows = connection.execute(CONDITIONS_SQL).all()
+    return condition_limit_rows(pd.DataFrame([tuple(r) for r in rows], columns=columns))
+
+
 def station_limits(
     stations: pd.DataFrame,
     limits: pd.DataFrame,
     standards: Mapping[str, tuple[str, str]],
     outfall_stations: pd.DataFrame | None = None,
     permits: pd.DataFrame | None = None,
+    conditions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every limit row each station is judged by, with its ``station_code``.
 
@@ -262,7 +326,8 @@ def station_limits(
     monitors an outfall that names its own (``outfall_stations``: station_code, standard,
     quality_class). A permit limit (``permits``, from :func:`permit_limit_rows`) replaces the
     standard's limits of that pollutant at that station, in every period: the permit states
-    the pollutant's limit, not the standard's.
+    the pollutant's limit, not the standard's. Operating-condition thresholds
+    (``conditions``, from :func:`condition_limit_rows`) are judged beside them.
     """
     applies = pd.DataFrame(
         [
@@ -283,9 +348,13 @@ def station_limits(
             ignore_index=True,
         )
     candidates = applies.merge(limits, on=["standard", "quality_class"])
-    if permits is None or permits.empty:
+    if permits is not None and not permits.empty:
+        overridden = candidates.set_index(["station_code", "parameter"]).index.isin(
+            permits.set_index(["station_code", "parameter"]).index
+        )
+        candidates = pd.concat(
+            [candidates[~overridden], permits[candidates.columns]], ignore_index=True
+        )
+    if conditions is None or conditions.empty:
         return candidates
-    overridden = candidates.set_index(["station_code", "parameter"]).index.isin(
-        permits.set_index(["station_code", "parameter"]).index
-    )
-    return pd.concat([candidates[~overridden], permits[candidates.columns]], ignore_index=True)
+    return pd.concat([candidates, conditions[candidates.columns]], ignore_index=True)
