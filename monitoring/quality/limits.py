@@ -251,6 +251,49 @@ def permit_limit_rows(permits: pd.DataFrame, outfall_stations: pd.DataFrame) -> 
     return _typed(frame)
 
 
+ONE_DAY = pd.Timedelta(days=1)
+
+
+def outside_permits(standard_rows: pd.DataFrame, permits: pd.DataFrame) -> pd.DataFrame:
+    """The standard's limit rows of stations and pollutants a permit limits, cut to the dates
+    no permit row is valid (a permit of 2025-01-01 to 2025-06-30 leaves the standard's row of
+    1998 in force until 2024-12-31 and again from 2025-07-01). Both frames are typed limit
+    rows with ``station_code``; a row may become several, or none."""
+    if standard_rows.empty:
+        return standard_rows
+    windows: dict[tuple[str, str], list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    for station, parameter, valid_from, valid_to in zip(
+        permits["station_code"],
+        permits["parameter"],
+        permits["valid_from"],
+        permits["valid_to"],
+        strict=True,
+    ):
+        windows.setdefault((station, parameter), []).append((valid_from, valid_to))
+    pieces: list[pd.Series] = []
+    for _, row in standard_rows.iterrows():  # a few rows per outfall station
+        start: pd.Timestamp | None = row["valid_from"]
+        end = row["valid_to"]
+        key = (row["station_code"], row["parameter"])
+        for permit_start, permit_end in sorted(windows.get(key, [])):
+            if start is None or permit_end < start or permit_start > end:
+                continue
+            if permit_start > start:
+                pieces.append(_window(row, start, permit_start - ONE_DAY))
+            start = None if permit_end >= end else permit_end + ONE_DAY
+        if start is not None and start <= end:
+            pieces.append(_window(row, start, end))
+    if not pieces:
+        return standard_rows.iloc[0:0]
+    return pd.DataFrame(pieces).reset_index(drop=True).astype(standard_rows.dtypes.to_dict())
+
+
+def _window(row: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    piece = row.copy()
+    piece["valid_from"], piece["valid_to"] = start, end
+    return piece
+
+
 #: How an operating-condition threshold is named where a standard's would be (Jiangsu 7.4.7).
 CONDITION_STANDARD = "工况报警阈值 / operating-condition threshold"
 #: The accepted operating-condition points (submitted and returned ones are not judged).
@@ -326,7 +369,8 @@ def station_limits(
     monitors an outfall that names its own (``outfall_stations``: station_code, standard,
     quality_class). A permit limit (``permits``, from :func:`permit_limit_rows`) replaces the
     standard's limits of that pollutant at that station, in every period: the permit states
-    the pollutant's limit, not the standard's. Operating-condition thresholds
+    the pollutant's limit, not the standard's, while it is valid: before and after its
+    dates the standard's limits apply (:func:`outside_permits`). Operating-condition thresholds
     (``conditions``, from :func:`condition_limit_rows`) are judged beside them.
     """
     applies = pd.DataFrame(
@@ -353,7 +397,12 @@ def station_limits(
             permits.set_index(["station_code", "parameter"]).index
         )
         candidates = pd.concat(
-            [candidates[~overridden], permits[candidates.columns]], ignore_index=True
+            [
+                candidates[~overridden],
+                outside_permits(candidates[overridden], permits)[candidates.columns],
+                permits[candidates.columns],
+            ],
+            ignore_index=True,
         )
     if conditions is None or conditions.empty:
         return candidates

@@ -144,6 +144,18 @@ def quality(
                 f"{row.emitted_t:.3g} / {row.permitted_t:g} t ({row.share_pct:g} %, "
                 f"{row.total_status})"
             )
+        if sources.expired_permits is not None:
+            for row in sources.expired_permits.itertuples():
+                click.echo(
+                    f"许可限值已失效 / permit limit out of date: {row.outfall_code} "
+                    f"{row.parameter} (valid to {row.valid_to}; judged by the standard)"
+                )
+        if sources.manual is not None and not sources.manual.empty:
+            over = sources.manual["exceeded"].fillna(False).astype(bool)
+            click.echo(
+                f"手工监测 / manual results judged: {len(sources.manual)}, "
+                f"超标 / exceeded: {int(over.sum())}"
+            )
         for row in sources.park[sources.park["total_status"] != "normal"].itertuples():
             click.echo(
                 f"园区总量预警 / park total warning: {row.parameter} {row.year} "
