@@ -331,11 +331,14 @@ def store_sources(
     as_of: pd.Timestamp | None = None,
     zone: str = "Asia/Shanghai",
     observations: pd.DataFrame | None = None,
+    loads: pd.DataFrame | None = None,
 ) -> StoredSources:
     """Compute the loads of ``[start, end)`` and store them with the outfalls' popup lines
     (limits in force on ``as_of``'s local date, default ``end``'s), the running totals and the
-    park's. ``observations``: the range's, when the judgement has read them already."""
-    loads = discharge_loads(engine, start, end, zone=zone, observations=observations)
+    park's. ``observations``: the range's, when the judgement has read them already;
+    ``loads``: the range's loads, when computed already (``sources.loads.loads_while``)."""
+    if loads is None:
+        loads = discharge_loads(engine, start, end, zone=zone, observations=observations)
     moment = as_of if as_of is not None else end
     on = (moment - pd.Timedelta(microseconds=1)).tz_convert(zone).date()
     with engine.begin() as connection:

@@ -162,7 +162,7 @@ def flow_weighted_daily_means(
     q = pd.DataFrame(
         {
             "station_code": flows["station_code"].astype(str).to_numpy(),
-            "time": flows["time"].to_numpy(),
+            "time": flows["time"].array.asi8,  # ns since the epoch: no objects made
             "q": flows["value"].to_numpy(dtype=float),
         }
     )
@@ -172,7 +172,7 @@ def flow_weighted_daily_means(
             "station_code": rest["station_code"].astype(str).to_numpy(),
             "parameter": rest["parameter"].astype(str).to_numpy(),
             "unit": rest["unit"].astype(str).to_numpy(),
-            "time": rest["time"].to_numpy(),
+            "time": rest["time"].array.asi8,
             "date": rest["date"].to_numpy(),
             "value": rest["value"].to_numpy(dtype=float),
         }

@@ -96,7 +96,15 @@ def quality(
         raise click.BadParameter("结束时间须晚于开始时间 / end must be after start")
     thresholds = offline_after_option(offline_after)
     engine = engine_for(database_url())
-    result = judge(engine, begin, finish, offline_after=thresholds)
+    if store:
+        from sources.loads import loads_while
+
+        # the database sums the outfalls' loads while the judgement runs here
+        result, loads = loads_while(
+            engine, begin, finish, lambda: judge(engine, begin, finish, offline_after=thresholds)
+        )
+    else:
+        result = judge(engine, begin, finish, offline_after=thresholds)
     with engine.connect() as conn:
         stations = pd.read_sql(
             text("SELECT code, type, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM stations"), conn
@@ -134,9 +142,7 @@ def quality(
         )
         from sources.store import store_sources
 
-        sources = store_sources(
-            engine, begin, finish, as_of=finish, observations=result.observations
-        )
+        sources = store_sources(engine, begin, finish, as_of=finish, loads=loads)
         click.echo(f"已写入 / stored: {sources.loads} 排放量 / discharge loads")
         for row in sources.totals[sources.totals["total_status"] != "normal"].itertuples():
             click.echo(
