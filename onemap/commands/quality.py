@@ -150,6 +150,16 @@ def quality(
                 f"{row.emitted_t:.3g} / {row.permitted_t:g} t ({row.share_pct:g} %, "
                 f"{row.total_status})"
             )
+        from sources.declarations import register_findings
+
+        on = (finish - pd.Timedelta(microseconds=1)).date()
+        with engine.connect() as connection:
+            found = register_findings(connection, on.year, on)
+        click.echo(
+            f"已受理申报 / accepted declarations {on.year}: "
+            f"固废超许可 / solid waste above its permit {len(found.solid_waste)}, "
+            f"泄漏逾期未修复 / leaks repaired late {len(found.late_leaks)}"
+        )
         if sources.expired_permits is not None:
             for row in sources.expired_permits.itertuples():
                 click.echo(
