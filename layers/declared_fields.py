@@ -69,6 +69,9 @@ REVIEW_STATUS = Field(
     ),
     derived=True,
 )
+#: The SQL condition of the declared rows that count in judgements and totals: those the
+#: office accepted (submitted and returned rows do not).
+ACCEPTED = "review_status = 'accepted'"
 REVIEW = (
     REVIEW_STATUS,
     Field("review_reason", FieldType.TEXT, "退回原因", "Reason returned", derived=True),

@@ -9,7 +9,7 @@ judgements and totals: every reader of a declared layer here selects :data:`COUN
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +17,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from accounts.policy import Review
+from layers.declared_fields import ACCEPTED
 from layers.spec import Layer
 from sources.errors import SourceError
-from sources.registers import solid_waste_findings
+from sources.registers import energy_by, ldar_findings, leak_rates, solid_waste_findings
 
 #: The condition of the rows that count (accepted by the office).
-COUNTS = f"review_status = '{Review.ACCEPTED.value}'"
+COUNTS = ACCEPTED
 #: A decision of the review → the state it leaves.
 DECISIONS: Mapping[str, Review] = {"accept": Review.ACCEPTED, "return": Review.RETURNED}
 
@@ -143,3 +144,66 @@ def solid_waste_year(connection: sa.Connection, year: int) -> pd.DataFrame:
         (c, w) in keys for c, w in zip(yearly["credit_code"], yearly["waste_code"], strict=True)
     ]
     return yearly
+
+
+def read_accepted(
+    connection: sa.Connection,
+    layer_id: str,
+    columns: Sequence[str],
+    where: str = "TRUE",
+    params: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """The accepted rows of the declared layer ``layer_id`` (``columns``; ``where`` a further
+    SQL condition with ``params``): what judgements and totals may count."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = connection.execute(
+        sa.text(f'SELECT {names} FROM "{layer_id}" WHERE {COUNTS} AND ({where})'), params or {}
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
+
+
+@dataclass(frozen=True)
+class RegisterFindings:
+    """What the accepted declarations of a year show (Jiangsu 7.4.4, 7.4.6, 7.4.8): solid
+    waste above its permitted maximum, leaks repaired late, the leak rate per enterprise and
+    round, energy by industry and month."""
+
+    solid_waste: pd.DataFrame
+    late_leaks: pd.DataFrame
+    leak_rates: pd.DataFrame
+    energy_by_industry: pd.DataFrame
+
+
+def register_findings(connection: sa.Connection, year: int, as_of: dt.date) -> RegisterFindings:
+    """The findings of ``year``'s accepted declarations, leaks judged as open on ``as_of``."""
+    waste = solid_waste_year(connection, year)
+    checks = read_accepted(
+        connection,
+        "ldar_checks",
+        ["credit_code", "unit", "component_id", "checked_on", "leaking", "repaired_on"],
+        "date_part('year', checked_on) = :year",
+        {"year": year},
+    )
+    energy = read_accepted(
+        connection,
+        "energy_use",
+        ["credit_code", "period", "water_m3", "electricity_kwh", "gas_m3", "steam_t", "oil_t",
+         "coal_t", "biomass_t"],
+        "period LIKE :year",
+        {"year": f"{year:04d}-%"},
+    )  # fmt: skip
+    enterprises = pd.DataFrame(
+        [
+            tuple(r)
+            for r in connection.execute(
+                sa.text("SELECT credit_code, industry_code FROM enterprises")
+            )
+        ],
+        columns=["credit_code", "industry_code"],
+    )
+    return RegisterFindings(
+        solid_waste=waste[waste["over"].to_numpy()].reset_index(drop=True),
+        late_leaks=ldar_findings(checks, as_of) if not checks.empty else checks,
+        leak_rates=leak_rates(checks) if not checks.empty else checks,
+        energy_by_industry=energy_by(energy, enterprises, "industry_code"),
+    )

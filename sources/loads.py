@@ -13,7 +13,8 @@ no load and are not counted.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -187,6 +188,86 @@ def hourly_from_observations(
     return out
 
 
+def _sql_case(column: str, factors: Mapping[str, float]) -> str:
+    cases = " ".join(f"WHEN '{unit}' THEN {factor!r}" for unit, factor in factors.items())
+    return f"CASE {column} {cases} END"
+
+
+#: The loads of ``[start, end)`` per station, pollutant and local day, month and year, all in
+#: the database: the hourly means of each station (as :data:`HOURLY_SQL`), each pollutant's
+#: hour × the same hour's flow (the factors of :data:`CONCENTRATION_KGM3` and
+#: :data:`FLOW_M3H`), summed in one pass over three grouping sets. What leaves the server is
+#: the sums (a few thousand rows), not the year's observations.
+LOADS_SQL = f"""
+    WITH hourly AS (
+        SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {{zone}}) AS hour,
+               avg(value) AS value, min(unit) AS unit
+        FROM observations
+        WHERE station_code = ANY({{stations}}) AND time >= {{start}} AND time < {{end}}
+          AND value IS NOT NULL AND (flag IS NULL OR flag = 'N')
+        GROUP BY 1, 2, 3
+    ), flow AS (
+        SELECT station_code, hour, value * {_sql_case("unit", FLOW_M3H)} AS volume_m3
+        FROM hourly WHERE parameter IN {FLOW_PARAMETERS!r}
+    ), hour_loads AS (
+        SELECT h.station_code, h.parameter, h.hour, h.unit, f.volume_m3,
+               h.value * {_sql_case("h.unit", CONCENTRATION_KGM3)} * f.volume_m3 AS load_kg
+        FROM hourly h JOIN flow f USING (station_code, hour)
+        WHERE h.parameter NOT IN {FLOW_PARAMETERS!r} AND f.volume_m3 IS NOT NULL
+    )
+    SELECT station_code, parameter,
+           CASE WHEN grouping(day) = 0 THEN 'day'
+                WHEN grouping(month) = 0 THEN 'month' ELSE 'year' END AS interval,
+           coalesce(day, month, year) AS period_start,
+           sum(load_kg) AS load_kg, sum(volume_m3) AS volume_m3, min(unit) AS unit,
+           count(*) AS hours
+    FROM (
+        SELECT *, date_trunc('day', hour)::date AS day, date_trunc('month', hour)::date AS month,
+               date_trunc('year', hour)::date AS year
+        FROM hour_loads WHERE load_kg IS NOT NULL
+    ) x
+    GROUP BY GROUPING SETS ((station_code, parameter, day), (station_code, parameter, month),
+                            (station_code, parameter, year))
+"""
+
+
+def loads_in_database(
+    connection: sa.Connection,
+    stations: list[str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    zone: str,
+    intervals: tuple[str, ...] = ("day", "month", "year"),
+) -> pd.DataFrame:
+    """What :func:`period_loads` gives for each interval, computed by :data:`LOADS_SQL` (no
+    device ``Cou`` is stored yet: ``cou_hours`` is 0)."""
+    query = psycopg.sql.SQL(LOADS_SQL).format(
+        zone=psycopg.sql.Literal(zone),
+        stations=psycopg.sql.Literal(stations),
+        start=psycopg.sql.Literal(start.isoformat()),
+        end=psycopg.sql.Literal(end.isoformat()),
+    )
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    with raw.cursor() as cursor:
+        cursor.execute(query)
+        rows = cursor.fetchall()
+    columns = [
+        "station_code", "parameter", "interval", "period_start", "load_kg", "volume_m3", "unit",
+        "hours",
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
+    out = out[out["interval"].isin(intervals).to_numpy()].reset_index(drop=True)
+    out["load_kg"] = out["load_kg"].astype(float)
+    out["volume_m3"] = out["volume_m3"].astype(float)
+    factor = out["unit"].map(CONCENTRATION_KGM3).astype(float)
+    volume = out["volume_m3"].where(out["volume_m3"] > 0)
+    out["mean_concentration"] = out["load_kg"] / volume / factor
+    out["hours"] = out["hours"].astype(int)
+    out["cou_hours"] = 0
+    return out.sort_values(["interval", "station_code", "parameter", "period_start"])
+
+
 def discharge_loads(
     engine: sa.Engine,
     start: pd.Timestamp,
@@ -199,18 +280,37 @@ def discharge_loads(
     """Loads of every outfall with an online station over ``[start, end)``, per pollutant and
     interval (columns :data:`LOAD_COLUMNS`). Periods cut by ``start`` or ``end`` hold only the
     hours inside the range. ``observations``: the range's observations when already read (the
-    judgement's), else they are read here."""
+    judgement's), summed here; else the database sums them (:data:`LOADS_SQL`), which another
+    thread can do while the judgement runs (:func:`loads_while`)."""
     if not start < end:
         raise SourceError("开始时间应早于结束时间 / start must be before end")
     with engine.connect() as connection:
         outfalls = read_outfall_stations(connection)
         stations = list(outfalls["station_code"])
         if observations is None:
-            hourly = read_hourly(connection, stations, start, end, zone)
+            frame = loads_in_database(connection, stations, start, end, zone, intervals)
         else:
             hourly = hourly_from_observations(observations, stations, zone)
-    loads = hourly_loads(hourly)
-    parts = [period_loads(loads, interval) for interval in intervals]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if observations is not None:
+        loads = hourly_loads(hourly)
+        parts = [period_loads(loads, interval) for interval in intervals]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     owners = outfalls[["station_code", "outfall_code", "credit_code"]]
     return frame.merge(owners, on="station_code")[LOAD_COLUMNS]
+
+
+def loads_while[T](
+    engine: sa.Engine,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    work: Callable[[], T],
+    *,
+    zone: str = "Asia/Shanghai",
+) -> tuple[T, pd.DataFrame]:
+    """Run ``work`` (the judgement) while the database sums the loads of ``[start, end)`` on
+    another connection: the server's time hides behind Python's (the GIL is released while a
+    thread waits for the database). Returns ``work``'s result and the loads."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="loads") as pool:
+        future: Future[pd.DataFrame] = pool.submit(discharge_loads, engine, start, end, zone=zone)
+        result = work()
+        return result, future.result()

@@ -19,6 +19,7 @@ from layers.parameters import BY_CODE
 from layers.shared_fields import AVERAGING_PERIOD
 from monitoring.quality.limits import read_limits
 from sources.loads import discharge_loads
+from sources.manual import store_manual_verdicts
 from sources.totals import amount, park_totals, running_totals, total_line
 
 PERIOD_ZH = {str(c.value): c.zh for c in AVERAGING_PERIOD.choices}
@@ -142,18 +143,58 @@ def _set_column(connection: sa.Connection, column: str, values: dict[str, str]) 
         )
 
 
-def store_outfall_lines(connection: sa.Connection, loads: pd.DataFrame, on: dt.date) -> None:
-    """Write the outfalls' ``limits`` (in force on ``on``) and ``latest_load`` lines."""
+def expired_permits(permits: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """The (outfall, pollutant)s whose permit limits have all ended before ``on`` (none in
+    force, none still to come): outfall_code, parameter, valid_to (the last one's end). Their
+    outfalls are judged by their standard again, and the permit is to be renewed."""
+    if permits.empty:
+        return pd.DataFrame(columns=["outfall_code", "parameter", "valid_to"])
+    on_day = pd.Timestamp(on)
+    ends = pd.to_datetime(permits["valid_to"])  # NaT: open-ended
+    frame = permits.assign(end=ends, current=ends.isna() | (ends >= on_day))
+    by = frame.groupby(["outfall_code", "parameter"], as_index=False).agg(
+        current=("current", "any"), valid_to=("end", "max")
+    )
+    out = by[~by["current"].to_numpy()]
+    return out.assign(valid_to=out["valid_to"].dt.date)[["outfall_code", "parameter", "valid_to"]]
+
+
+def expiry_lines(expired: pd.DataFrame) -> dict[str, str]:
+    """Outfall code → the warning of its expired permit limits (``许可限值已失效：化学需氧量
+    （2025-06-30）…``)."""
+    return {
+        code: "许可限值已失效，按执行标准判定 / permit limits expired, judged by the standard："
+        + "，".join(
+            f"{_name(p)}（{end}）"
+            for p, end in zip(group["parameter"], group["valid_to"], strict=True)
+        )
+        for code, group in expired.sort_values(["outfall_code", "parameter"]).groupby(
+            "outfall_code"
+        )
+    }
+
+
+def store_outfall_lines(
+    connection: sa.Connection, loads: pd.DataFrame, on: dt.date
+) -> pd.DataFrame:
+    """Write the outfalls' ``limits`` (in force on ``on``, with a warning where a permit's
+    limits have expired) and ``latest_load`` lines; returns the expired permit limits
+    (:func:`expired_permits`)."""
     outfalls = read_outfalls(connection)
     limits = read_limits(connection)
     permits = read_permits(connection)
+    expired = expired_permits(permits, on)
     on_day = pd.Timestamp(on)
     if not permits.empty:
         valid_to = pd.to_datetime(permits["valid_to"])
         started = pd.to_datetime(permits["valid_from"]) <= on_day
         permits = permits[(started & (valid_to.isna() | (on_day <= valid_to))).to_numpy()]
-    _set_column(connection, "limits", limit_lines(outfalls, limits, permits, on))
+    lines = limit_lines(outfalls, limits, permits, on)
+    for code, warning in expiry_lines(expired).items():
+        lines[code] = f"{lines[code]}；{warning}" if code in lines else warning
+    _set_column(connection, "limits", lines)
     _set_column(connection, "latest_load", latest_load_lines(loads))
+    return expired
 
 
 def store_totals(connection: sa.Connection, on: dt.date) -> pd.DataFrame:
@@ -276,6 +317,10 @@ class StoredSources:
     loads: int
     totals: pd.DataFrame
     park: pd.DataFrame
+    #: the verdicts of the accepted manual and fugitive results (``sources.manual``)
+    manual: pd.DataFrame | None = None
+    #: permit limits no longer valid on the date the lines are for (``expired_permits``)
+    expired_permits: pd.DataFrame | None = None
 
 
 def store_sources(
@@ -286,18 +331,22 @@ def store_sources(
     as_of: pd.Timestamp | None = None,
     zone: str = "Asia/Shanghai",
     observations: pd.DataFrame | None = None,
+    loads: pd.DataFrame | None = None,
 ) -> StoredSources:
     """Compute the loads of ``[start, end)`` and store them with the outfalls' popup lines
     (limits in force on ``as_of``'s local date, default ``end``'s), the running totals and the
-    park's. ``observations``: the range's, when the judgement has read them already."""
-    loads = discharge_loads(engine, start, end, zone=zone, observations=observations)
+    park's. ``observations``: the range's, when the judgement has read them already;
+    ``loads``: the range's loads, when computed already (``sources.loads.loads_while``)."""
+    if loads is None:
+        loads = discharge_loads(engine, start, end, zone=zone, observations=observations)
     moment = as_of if as_of is not None else end
     on = (moment - pd.Timedelta(microseconds=1)).tz_convert(zone).date()
     with engine.begin() as connection:
         written = store_loads(connection, loads)
-        store_outfall_lines(connection, loads, on)
+        expired = store_outfall_lines(connection, loads, on)
         totals = store_totals(connection, on)
         park = store_park_targets(connection, on)
+        manual = store_manual_verdicts(connection, zone)
         # carbon intensity (t CO₂ per unit of output) where the output is given
         connection.execute(
             sa.text(
@@ -306,4 +355,6 @@ def store_sources(
                 " (CASE WHEN output > 0 THEN co2_t / output END)"
             )
         )
-    return StoredSources(loads=written, totals=totals, park=park)
+    return StoredSources(
+        loads=written, totals=totals, park=park, manual=manual, expired_permits=expired
+    )

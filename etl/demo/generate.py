@@ -13,6 +13,7 @@ import numpy as np
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
+from etl.demo import declarations
 from etl.demo.campaigns import build_campaign_samples
 from etl.demo.chemicals import HazardSource, StoredChemical, build_chemicals, plan_rows
 from etl.demo.emergency import Emergency, build_emergency
@@ -59,6 +60,7 @@ STREAMS = (
     "outfall_online",
     "registers",
     "campaigns",
+    "declarations",
 )
 
 PARK = {
@@ -220,6 +222,18 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
         out_dir / "campaign_samples.csv",
         BY_ID["campaign_samples"],
         build_campaign_samples(stations, rngs["campaigns"]),
+    )
+    conditions, places = declarations.operating_conditions(online.stations, online.series, outfalls)
+    counts["operating_conditions"] = write_table(
+        out_dir / "operating_conditions.csv",
+        BY_ID["operating_conditions"],
+        conditions,
+        [_point(u, v) for u, v in places],
+    )
+    counts["manual_monitoring"] = write_table(
+        out_dir / "manual_monitoring.csv",
+        BY_ID["manual_monitoring"],
+        declarations.manual_monitoring(outfalls, rngs["declarations"]),
     )
 
     counts.update(_write_risk(out_dir, chemicals, hazard_sources, rated, emergency, rngs))

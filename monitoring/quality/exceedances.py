@@ -61,15 +61,17 @@ def judged_values(
     standards: Mapping[str, tuple[str, str]] = DEFAULT_STANDARDS,
     outfall_stations: pd.DataFrame | None = None,
     permits: pd.DataFrame | None = None,
+    conditions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every average (or sample) beside the limit in force on its date, with ``beyond``.
 
     ``series`` maps a period (``1h``, ``24h``, ``8h``, ``annual``, ``sample``) to a frame of
     station_code, parameter, unit, time (tz-aware start), date (naive local date), value.
     ``stations``: code, type. Stations at an outfall are judged by the outfall's standard and
-    its permit limits (``outfall_stations``, ``permits``: see :func:`.limits.station_limits`).
+    its permit limits (``outfall_stations``, ``permits``: see :func:`.limits.station_limits`),
+    and operating-condition points by their thresholds (``conditions``).
     """
-    every = station_limits(stations, limits, standards, outfall_stations, permits)
+    every = station_limits(stations, limits, standards, outfall_stations, permits, conditions)
     parts = []
     for period, frame in series.items():
         # The limit rows each station's parameter is judged by, then one merge of the values

@@ -21,12 +21,14 @@ from monitoring.quality.averaging import (
     daily_max_8h,
     daily_max_hourly,
     daily_means,
+    flow_weighted_daily_means,
     hourly_means,
     valid,
 )
 from monitoring.quality.exceedances import exceedance_events, judged_values
 from monitoring.quality.limits import (
     DEFAULT_STANDARDS,
+    read_condition_limits,
     read_limits,
     read_outfall_stations,
     read_permit_limits,
@@ -102,7 +104,8 @@ def averaged_series(
     # that period (GB 18918 and GB 8978 limit daily means of an outfall's online data).
     sampled_hourly = hourly_means(observations[is_sampled.to_numpy()], zone)
     sampled_hourly["date"] = sampled_hourly["time"].dt.tz_localize(None).dt.normalize()
-    sampled_daily = daily_means(sampled_hourly)
+    # an outfall's daily means weighted by its flow where it measures one (HJ 355)
+    sampled_daily = flow_weighted_daily_means(sampled_hourly, daily_means(sampled_hourly))
     o3 = hourly[hourly["parameter"] == "a05024"]
     max_8h = daily_max_8h(o3)
     max_1h = daily_max_hourly(o3)
@@ -146,13 +149,16 @@ def judge(
         limits = read_limits(connection)
         outfall_stations = read_outfall_stations(connection)
         permits = read_permit_limits(connection, outfall_stations)
+        conditions = read_condition_limits(connection)
         stations = pd.DataFrame(
             [tuple(r) for r in connection.execute(sa.text("SELECT code, type FROM stations"))],
             columns=["code", "type"],
         )
     series = averaged_series(observations, stations, zone)
     judged_periods = {k: v for k, v in series.items() if k != "max_1h"}
-    judged = judged_values(judged_periods, stations, limits, standards, outfall_stations, permits)
+    judged = judged_values(
+        judged_periods, stations, limits, standards, outfall_stations, permits, conditions
+    )
     events = exceedance_events(judged)
     air = set(stations.loc[stations["type"].isin(AIR_AQI_TYPES), "code"])
     aqi_input = {

@@ -17,7 +17,9 @@ import numpy.typing as npt
 import pandas as pd
 import sqlalchemy as sa
 
+from layers.declared_fields import ACCEPTED
 from layers.outfalls import ONLINE_STATION_RADIUS_M
+from layers.parameters import BY_CODE
 
 LIMIT_COLUMNS = [
     "standard",
@@ -252,12 +254,117 @@ def permit_limit_rows(permits: pd.DataFrame, outfall_stations: pd.DataFrame) -> 
     return _typed(frame)
 
 
+ONE_DAY = pd.Timedelta(days=1)
+
+
+def outside_permits(standard_rows: pd.DataFrame, permits: pd.DataFrame) -> pd.DataFrame:
+    """The standard's limit rows of stations and pollutants a permit limits, cut to the dates
+    no permit row is valid (a permit of 2025-01-01 to 2025-06-30 leaves the standard's row of
+    1998 in force until 2024-12-31 and again from 2025-07-01). Both frames are typed limit
+    rows with ``station_code``; a row may become several, or none."""
+    if standard_rows.empty:
+        return standard_rows
+    windows: dict[tuple[str, str], list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    for station, parameter, valid_from, valid_to in zip(
+        permits["station_code"],
+        permits["parameter"],
+        permits["valid_from"],
+        permits["valid_to"],
+        strict=True,
+    ):
+        windows.setdefault((station, parameter), []).append((valid_from, valid_to))
+    pieces: list[pd.Series] = []
+    for _, row in standard_rows.iterrows():  # a few rows per outfall station
+        start: pd.Timestamp | None = row["valid_from"]
+        end = row["valid_to"]
+        key = (row["station_code"], row["parameter"])
+        for permit_start, permit_end in sorted(windows.get(key, [])):
+            if start is None or permit_end < start or permit_start > end:
+                continue
+            if permit_start > start:
+                pieces.append(_window(row, start, permit_start - ONE_DAY))
+            start = None if permit_end >= end else permit_end + ONE_DAY
+        if start is not None and start <= end:
+            pieces.append(_window(row, start, end))
+    if not pieces:
+        return standard_rows.iloc[0:0]
+    return pd.DataFrame(pieces).reset_index(drop=True).astype(standard_rows.dtypes.to_dict())
+
+
+def _window(row: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    piece = row.copy()
+    piece["valid_from"], piece["valid_to"] = start, end
+    return piece
+
+
+#: How an operating-condition threshold is named where a standard's would be (Jiangsu 7.4.7).
+CONDITION_STANDARD = "工况报警阈值 / operating-condition threshold"
+#: The accepted operating-condition points (submitted and returned ones are not judged).
+CONDITIONS_SQL = sa.text(
+    "SELECT code, station_code, parameter, unit, lower_limit, upper_limit, facility, quantity"
+    f" FROM operating_conditions WHERE {ACCEPTED}"
+)
+
+
+def _dictionary_unit(code: object) -> str | None:
+    parameter = BY_CODE.get(str(code))
+    return parameter.unit if parameter is not None else None
+
+
+def condition_limit_rows(points: pd.DataFrame) -> pd.DataFrame:
+    """Operating-condition points (code, station_code, parameter, unit, lower_limit,
+    upper_limit, facility, quantity) as typed limit rows of 1 h means with a ``station_code``:
+    one row per threshold set, the class the point's code, the edition the facility."""
+    parts = []
+    for bound, column in (("lower", "lower_limit"), ("upper", "upper_limit")):
+        given = points[points[column].notna().to_numpy()]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "station_code": given["station_code"],
+                    "standard": CONDITION_STANDARD,
+                    "edition": given["facility"].fillna("").astype(str),
+                    "title": given["quantity"].fillna("").astype(str),
+                    "parameter": given["parameter"],
+                    "quality_class": given["code"],
+                    "period": "1h",
+                    "bound": bound,
+                    "limit_value": given[column].astype(float),
+                    # no unit given: the parameter's own, as the devices report it
+                    "unit": given["unit"].fillna(given["parameter"].map(_dictionary_unit)),
+                    "valid_from": pd.Timestamp("1900-01-01"),
+                    "valid_to": pd.NaT,
+                    "clause": "Jiangsu 7.4.7 工况监控",
+                    "confirmed": True,
+                }
+            )
+        )
+    return _typed(pd.concat(parts, ignore_index=True))
+
+
+def read_condition_limits(connection: sa.Connection) -> pd.DataFrame:
+    """The accepted operating-condition thresholds as limit rows (:func:`condition_limit_rows`)."""
+    columns = [
+        "code",
+        "station_code",
+        "parameter",
+        "unit",
+        "lower_limit",
+        "upper_limit",
+        "facility",
+        "quantity",
+    ]
+    rows = connection.execute(CONDITIONS_SQL).all()
+    return condition_limit_rows(pd.DataFrame([tuple(r) for r in rows], columns=columns))
+
+
 def station_limits(
     stations: pd.DataFrame,
     limits: pd.DataFrame,
     standards: Mapping[str, tuple[str, str]],
     outfall_stations: pd.DataFrame | None = None,
     permits: pd.DataFrame | None = None,
+    conditions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every limit row each station is judged by, with its ``station_code``.
 
@@ -265,7 +372,9 @@ def station_limits(
     monitors an outfall that names its own (``outfall_stations``: station_code, standard,
     quality_class). A permit limit (``permits``, from :func:`permit_limit_rows`) replaces the
     standard's limits of that pollutant at that station, in every period: the permit states
-    the pollutant's limit, not the standard's.
+    the pollutant's limit, not the standard's, while it is valid: before and after its
+    dates the standard's limits apply (:func:`outside_permits`). Operating-condition thresholds
+    (``conditions``, from :func:`condition_limit_rows`) are judged beside them.
     """
     applies = pd.DataFrame(
         [
@@ -286,9 +395,18 @@ def station_limits(
             ignore_index=True,
         )
     candidates = applies.merge(limits, on=["standard", "quality_class"])
-    if permits is None or permits.empty:
+    if permits is not None and not permits.empty:
+        overridden = candidates.set_index(["station_code", "parameter"]).index.isin(
+            permits.set_index(["station_code", "parameter"]).index
+        )
+        candidates = pd.concat(
+            [
+                candidates[~overridden],
+                outside_permits(candidates[overridden], permits)[candidates.columns],
+                permits[candidates.columns],
+            ],
+            ignore_index=True,
+        )
+    if conditions is None or conditions.empty:
         return candidates
-    overridden = candidates.set_index(["station_code", "parameter"]).index.isin(
-        permits.set_index(["station_code", "parameter"]).index
-    )
-    return pd.concat([candidates[~overridden], permits[candidates.columns]], ignore_index=True)
+    return pd.concat([candidates, conditions[candidates.columns]], ignore_index=True)

@@ -96,7 +96,15 @@ def quality(
         raise click.BadParameter("结束时间须晚于开始时间 / end must be after start")
     thresholds = offline_after_option(offline_after)
     engine = engine_for(database_url())
-    result = judge(engine, begin, finish, offline_after=thresholds)
+    if store:
+        from sources.loads import loads_while
+
+        # the database sums the outfalls' loads while the judgement runs here
+        result, loads = loads_while(
+            engine, begin, finish, lambda: judge(engine, begin, finish, offline_after=thresholds)
+        )
+    else:
+        result = judge(engine, begin, finish, offline_after=thresholds)
     with engine.connect() as conn:
         stations = pd.read_sql(
             text("SELECT code, type, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM stations"), conn
@@ -134,15 +142,35 @@ def quality(
         )
         from sources.store import store_sources
 
-        sources = store_sources(
-            engine, begin, finish, as_of=finish, observations=result.observations
-        )
+        sources = store_sources(engine, begin, finish, as_of=finish, loads=loads)
         click.echo(f"已写入 / stored: {sources.loads} 排放量 / discharge loads")
         for row in sources.totals[sources.totals["total_status"] != "normal"].itertuples():
             click.echo(
                 f"总量预警 / total warning: {row.credit_code} {row.parameter} {row.year} "
                 f"{row.emitted_t:.3g} / {row.permitted_t:g} t ({row.share_pct:g} %, "
                 f"{row.total_status})"
+            )
+        from sources.declarations import register_findings
+
+        on = (finish - pd.Timedelta(microseconds=1)).date()
+        with engine.connect() as connection:
+            found = register_findings(connection, on.year, on)
+        click.echo(
+            f"已受理申报 / accepted declarations {on.year}: "
+            f"固废超许可 / solid waste above its permit {len(found.solid_waste)}, "
+            f"泄漏逾期未修复 / leaks repaired late {len(found.late_leaks)}"
+        )
+        if sources.expired_permits is not None:
+            for row in sources.expired_permits.itertuples():
+                click.echo(
+                    f"许可限值已失效 / permit limit out of date: {row.outfall_code} "
+                    f"{row.parameter} (valid to {row.valid_to}; judged by the standard)"
+                )
+        if sources.manual is not None and not sources.manual.empty:
+            over = sources.manual["exceeded"].fillna(False).astype(bool)
+            click.echo(
+                f"手工监测 / manual results judged: {len(sources.manual)}, "
+                f"超标 / exceeded: {int(over.sum())}"
             )
         for row in sources.park[sources.park["total_status"] != "normal"].itertuples():
             click.echo(

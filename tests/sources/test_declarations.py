@@ -162,3 +162,31 @@ def test_a_review_of_an_undeclared_layer_is_not_found(
         decision="accept",
     )
     assert response.status_code == 404
+
+
+def test_only_accepted_leaks_and_energy_count_in_the_findings(park: Any, engine: Any) -> None:
+    import datetime as dt
+
+    from sources.declarations import register_findings
+
+    credit = park.enterprise("化工戊", park.at(0, 0))
+    park.conn.exec_driver_sql(
+        f"UPDATE enterprises SET industry_code = '2614' WHERE credit_code = '{credit}'"
+    )
+    for k, status in enumerate(("accepted", "submitted")):
+        park.insert(
+            "ldar_checks", credit_code=credit, unit="装置", component_id=f"V{k}",
+            component_type="valve", checked_on=dt.date(2025, 3, 1), leaking=True,
+            review_status=status,
+        )  # fmt: skip
+        park.insert(
+            "energy_use", credit_code=credit, period=f"2025-0{k + 1}", water_m3=100.0 * (k + 1),
+            review_status=status,
+        )  # fmt: skip
+    park.conn.commit()
+    with engine.connect() as connection:
+        found = register_findings(connection, 2025, dt.date(2025, 4, 1))
+    assert list(found.late_leaks["component_id"]) == ["V0"]  # 31 days open, not repaired
+    assert found.leak_rates["components"].tolist() == [1]
+    energy = found.energy_by_industry
+    assert energy["water_m3"].tolist() == [100.0] and energy["period"].tolist() == ["2025-01"]
