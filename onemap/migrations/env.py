@@ -11,6 +11,7 @@ from accounts.schema import metadata as accounts_metadata
 from cases.schema import metadata as cases_metadata
 from layers.schema import metadata
 from monitoring.schema import metadata as monitoring_metadata
+from reports.schema import metadata as reports_metadata
 
 # Tables PostGIS and its companions own; they are not part of the park model.
 FOREIGN_TABLES = {"spatial_ref_sys"}
@@ -30,7 +31,9 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=[metadata, accounts_metadata, monitoring_metadata, cases_metadata],
+            target_metadata=[
+                metadata, accounts_metadata, monitoring_metadata, cases_metadata, reports_metadata
+            ],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,
             render_item=alembic_helpers.render_item,
