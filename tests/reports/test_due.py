@@ -30,7 +30,7 @@ def test_what_is_due_is_each_scheduled_kinds_last_closed_period(demo_engine: sa.
     pending = {(kind.id, period.label) for kind, period in due(demo_engine, now)}
     periodic = {kind.id for kind in REGISTRY if kind.scheduled}
     assert {k for k, _ in EXPECTED} <= periodic
-    assert EXPECTED <= pending
+    assert pending >= EXPECTED
 
 
 def test_due_run_twice_makes_each_report_once(onemap, demo_engine: sa.Engine) -> None:
@@ -40,7 +40,7 @@ def test_due_run_twice_makes_each_report_once(onemap, demo_engine: sa.Engine) ->
         made = connection.execute(
             sa.text("SELECT kind, period, generated_at FROM report_runs")
         ).all()
-    assert EXPECTED <= {(r.kind, r.period) for r in made}
+    assert {(r.kind, r.period) for r in made} >= EXPECTED
     second = onemap("report", "due", "--now", NOW)
     assert second.returncode == 0, second.stderr
     assert "nothing due" in second.stdout

@@ -56,6 +56,17 @@ def test_the_monthly_report_writes_an_xlsx_and_a_pdf(
     assert sum(n.startswith("xl/charts/chart") for n in names) >= 4  # native charts
     assert any(n.startswith("xl/media/") for n in names)  # the map figure
 
+    # LibreOffice opens it (headless Calc, its own profile): the cover sheet as UTF-8 CSV
+    converted = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path / "csv"),
+         str(xlsx)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+    cover = (tmp_path / "csv" / "monthly-2025-06.csv").read_text(encoding="utf-8")
+    assert "江苏滨江新材料产业园" in cover and "报告期 / Period" in cover
+
     text = _text(pdf)
     assert "江苏滨江新材料产业园" in text and "环境月报" in text
     assert "第 2 页 / 共" in text  # page numbers
