@@ -222,6 +222,9 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import live
 
     live.install(app, engine)  # the /events stream and acknowledging alerts
+    from geoapi import reports as report_routes
+
+    report_routes.install(app)  # /reports (the runs and their files) and /public (disclosure)
     from webmap.page import register as register_page
 
     register_page(app)  # the one-map page at /
