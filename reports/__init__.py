@@ -15,7 +15,10 @@ from reports.kinds import (
     disconnection,
     exceedance,
     monthly,
+    performance,
     quarterly,
+    receptors_i2,
+    service_score,
     weekly,
 )
 from reports.spec import ReportKind
@@ -28,6 +31,9 @@ REGISTRY: tuple[ReportKind, ...] = (
     annual.KIND,
     exceedance.KIND,
     disconnection.KIND,
+    receptors_i2.KIND,
+    performance.KIND,
+    service_score.KIND,
 )
 
 BY_ID: dict[str, ReportKind] = {kind.id: kind for kind in REGISTRY}

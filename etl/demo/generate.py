@@ -74,6 +74,23 @@ PARK = {
     "plan_eia_date": "2022-09-26",
     "plan_eia_authority": "江苏省生态环境厅",
     "plan_eia_no": "苏环审〔2022〕58号",
+    # Guangxi Table I.2 parts 1-2 (the enterprise counts are left to the enterprises layer)
+    "plan_eia_period": "2021—2035年",
+    "management_committee": "江苏滨江新材料产业园管理委员会",
+    "output_value_100m_cny": 1268.5,
+    "output_year": 2024,
+    "master_plan_name": "江苏滨江新材料产业园总体发展规划（2021—2035年）",
+    "master_plan_authority": "江苏省人民政府",
+    "master_plan_no": "苏政复〔2021〕37号",
+    "master_plan_area_ha": 1509.22,
+    "master_plan_period": "2021—2035年",
+    "master_plan_positioning": "长江经济带绿色化工新材料产业基地",
+    "regulatory_plan_name": "江苏滨江新材料产业园控制性详细规划",
+    "regulatory_plan_authority": "泰兴市人民政府",
+    "regulatory_plan_no": "泰政复〔2022〕12号",
+    "regulatory_plan_area_ha": 1509.22,
+    "regulatory_plan_period": "2022—2035年",
+    "regulatory_plan_positioning": "精细化工、医药中间体及化工新材料集聚区",
 }
 
 
