@@ -93,8 +93,13 @@ def schema_drift(url: str) -> list[object]:
             return list(
                 compare_metadata(
                     context,
-                    [metadata, accounts_metadata, monitoring_metadata, cases_metadata,
-                     reports_metadata],
+                    [
+                        metadata,
+                        accounts_metadata,
+                        monitoring_metadata,
+                        cases_metadata,
+                        reports_metadata,
+                    ],
                 )
             )
     finally:

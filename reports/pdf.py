@@ -1,9 +1,10 @@
 """Render a :class:`~reports.model.Report` as a PDF: HTML from a Jinja2 template (a cover, the
-contents, one part per section, tables, and charts, calendars and figures as inline SVG) laid
+contents, one part per section, tables, and charts, calendars and figures as SVG images) laid
 out by WeasyPrint with a Chinese font and page numbers ("第 N 页 / 共 M 页")."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import shutil
 import subprocess
@@ -27,6 +28,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
+
+
+def _image(svg: str) -> str:
+    """An ``<img>`` of ``svg``: WeasyPrint draws it with its SVG renderer without cascading the
+    HTML style sheet over every SVG element (a tenth less work than inline SVG)."""
+    if not svg:
+        return ""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img alt="" src="data:image/svg+xml;base64,{data}">'
 
 
 def check_fonts() -> None:
@@ -64,13 +74,13 @@ def render_html(report: Report) -> str:
     for section in report.sections:
         for block in section.blocks:
             if isinstance(block, Chart) and block.table.rows:
-                svgs[id(block)] = chart_svg(block)
+                svgs[id(block)] = _image(chart_svg(block))
             elif isinstance(block, Chart):
                 svgs[id(block)] = ""
             elif isinstance(block, Calendar):
-                svgs[id(block)] = calendar_svg(block)
+                svgs[id(block)] = _image(calendar_svg(block))
             elif isinstance(block, Figure):
-                svgs[id(block)] = block.svg
+                svgs[id(block)] = _image(block.svg)
     period_zh, period_en = report.period.title()
     header = f"{report.park_name} {report.zh} {period_zh}".replace('"', "'")
     css = env.get_template("report.css").render(

@@ -234,13 +234,10 @@ def water_targets(
     reaches = connection.execute(DISCHARGE_REACHES_SQL).scalars().all()
     found: dict[str, tuple[float, float, float]] = {}
     for reach in reaches:
-        params = NetworkTrace(
-            network="river",
-            start=f"reach:{reach}",
-            direction="downstream",
-            max_distance_m=DOWNSTREAM_M,
-            include_network=False,
-        )
+        params = NetworkTrace.model_validate({
+            "network": "river", "start": f"reach:{reach}", "direction": "downstream",
+            "max_distance_m": DOWNSTREAM_M, "include_network": False,
+        })  # fmt: skip
         for f in trace_network(connection, params)["features"]:
             p = f["properties"]
             if p.get("kind") != "receptor":
@@ -302,7 +299,9 @@ def build(engine: sa.Engine, period: Period) -> Report:
     with engine.connect() as connection:
         park = connection.execute(PARK_SQL).mappings().first()
         counted = connection.execute(ENTERPRISES_SQL).mappings().one()
-        screening = screen_receptors(connection, ReceptorScreening(site="park", radius_m=RADIUS_M))
+        screening = screen_receptors(
+            connection, ReceptorScreening.model_validate({"site": "park", "radius_m": RADIUS_M})
+        )
         part3 = pollutants(connection, period.first_day.year)
         water = (
             water_targets(connection, (float(park["lon"]), float(park["lat"])))

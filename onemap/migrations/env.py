@@ -32,7 +32,11 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=[
-                metadata, accounts_metadata, monitoring_metadata, cases_metadata, reports_metadata
+                metadata,
+                accounts_metadata,
+                monitoring_metadata,
+                cases_metadata,
+                reports_metadata,
             ],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,

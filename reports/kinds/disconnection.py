@@ -3,15 +3,26 @@ duration, for any period length; the schedule runs it monthly."""
 
 from __future__ import annotations
 
-from reports.periodic import disconnection_report
+import sqlalchemy as sa
+
+from reports.model import Report
 from reports.periods import Granularity as G
+from reports.periods import Period
 from reports.spec import ReportKind
+
+
+def build(engine: sa.Engine, period: Period) -> Report:
+    """The report of ``period`` (its modules imported when it runs, not on listing)."""
+    from reports.periodic import disconnection_report as build_report
+
+    return build_report(engine, period)
+
 
 KIND = ReportKind(
     id="disconnection",
     zh="断线报告",
     en="Disconnection report",
     granularities=(G.MONTH, G.DAY, G.WEEK, G.QUARTER, G.YEAR),
-    build=disconnection_report,
+    build=build,
     source="Jiangsu 8.1",
 )

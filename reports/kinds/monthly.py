@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from reports.model import Report
-from reports.periodic import environmental_report
 from reports.periods import Granularity, Period
 from reports.spec import ReportKind
 
@@ -13,7 +12,9 @@ ZH, EN = "环境月报", "Monthly environmental report"
 
 
 def build(engine: sa.Engine, period: Period) -> Report:
-    """The monthly report of ``period``."""
+    """The monthly report of ``period`` (its modules imported when it runs, not on listing)."""
+    from reports.periodic import environmental_report
+
     return environmental_report(engine, period, "monthly", ZH, EN)
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from reports.periods import Granularity
-from reports.service_score import build
+import sqlalchemy as sa
+
+from reports.model import Report
+from reports.periods import Granularity, Period
 from reports.spec import ReportKind
+
+
+def build(engine: sa.Engine, period: Period) -> Report:
+    """The report of ``period`` (its modules imported when it runs, not on listing)."""
+    from reports.service_score import build as build_report
+
+    return build_report(engine, period)
+
 
 KIND = ReportKind(
     id="service-score",
