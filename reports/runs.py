@@ -87,8 +87,10 @@ def run_report(
     period_text: str,
     output_dir: Path | None = None,
     now: dt.datetime | None = None,
+    public: bool | None = None,
 ) -> Run:
-    """Build and render one report and record it (replacing an earlier run of it)."""
+    """Build and render one report and record it (replacing an earlier run of it); ``public``
+    overrides the kind's default (only the annual quality report is public by default)."""
     kind = kind_of(kind_id)
     period = period_for(kind, period_text, now or dt.datetime.now(dt.UTC))
     check_fonts()  # before the work: a missing font is a set-up problem, said at once
@@ -107,7 +109,7 @@ def run_report(
         "end_day": period.end_day,
         "title_zh": f"{report.park_name}{zh}{kind.zh}",
         "title_en": f"{kind.en}, {en}",
-        "public": kind.public,
+        "public": kind.public if public is None else public,
         "xlsx_path": str(xlsx),
         "pdf_path": str(pdf),
         "generated_at": report.generated_utc,

@@ -66,13 +66,21 @@ def report() -> None:
     help="报告期 / period: 2025-06-01, 2025-W23, 2025-06, 2025-Q2 or 2025.",
 )
 @output_dir_option
+@click.option(
+    "--public/--not-public",
+    default=None,
+    help="在 /public 公开 / show the run on /public (default: the kind's; only the annual "
+    "quality report is public).",
+)
 @now_option
-def run_command(kind_id: str, period_text: str, output_dir: Path | None, now: str | None) -> None:
+def run_command(
+    kind_id: str, period_text: str, output_dir: Path | None, public: bool | None, now: str | None
+) -> None:
     """生成一份报告 / build one report, write its XLSX and PDF, record the run (again: replace)."""
     from reports.runs import run_report
 
     try:
-        run = run_report(_engine(), kind_id, period_text, output_dir, _now(now))
+        run = run_report(_engine(), kind_id, period_text, output_dir, _now(now), public)
     except _reports_errors() as exc:
         raise ReportCommandError(str(exc)) from None
     click.echo(f"{run.title_zh} / {run.title_en} ({run.duration_s:.1f} s)")

@@ -98,6 +98,14 @@ def test_running_again_replaces_the_run(onemap, demo_engine: sa.Engine) -> None:
     assert [tuple(r) for r in runs] == [("disconnection", "2025-06-01")]
     listed = onemap("report", "list")
     assert "disconnection" in listed.stdout and "2025-06-01" in listed.stdout
+    assert "public" not in listed.stdout
+    published = onemap(
+        "report", "run", "--kind", "disconnection", "--period", "2025-06-01", "--public"
+    )
+    assert published.returncode == 0, published.stderr
+    with demo_engine.connect() as connection:
+        public = connection.execute(sa.text("SELECT public FROM report_runs")).scalar_one()
+    assert public is True
 
 
 def test_a_period_without_data_is_a_report_that_says_so(onemap, tmp_path: Path) -> None:
