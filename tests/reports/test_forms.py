@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from reports.performance import Indicator, read_indicators
+from reports.receptors_i2 import header
 from reports.service_score import grade, read_items
 
 pytestmark = pytest.mark.usefixtures("clean_runs")
@@ -42,8 +43,7 @@ def test_receptors_i2_writes_the_whole_form(onemap) -> None:  # type: ignore[no-
     # the header and plans from the park layer (the demo's new Table I.2 fields)
     assert "江苏滨江新材料产业园管理委员会" in cells and 1268.5 in cells
     assert "苏政复〔2021〕37号" in cells and "泰政复〔2022〕12号" in cells
-    # counts the park row lacks come from the enterprises layer, and it says so
-    assert any("按企业图层统计" in str(c) for c in cells)
+    assert 120 in cells and "有机化学原料制造、化学药品原料药制造、其他专用化学产品制造" in cells
     text = _text(pdf)
     assert "四、环境保护目标（大气：园区边界外5 km）" in text
     assert "四、环境保护目标（地表水：排放口下游5 km）" in text
@@ -51,6 +51,29 @@ def test_receptors_i2_writes_the_whole_form(onemap) -> None:  # type: ignore[no-
     # the air targets are the screening's: direction, distance and name, nearest first
     screened = [c for c in cells if isinstance(c, str) and c.endswith((" NE", " SE", " NW"))]
     assert len(screened) > 10
+
+
+def test_counts_the_park_row_lacks_come_from_the_enterprises_layer() -> None:
+    park = {
+        "name": "某园区",
+        "west": 110.0,
+        "east": 110.1,
+        "south": 25.0,
+        "north": 25.1,
+        "area_km2": 12.345,
+        "enterprise_count": None,
+        "key_enterprise_count": 3,
+    }
+    counted = {"n": 40, "n_key": 9, "types": "化工", "key_types": "医药"}
+    table, notes = header(park, counted)
+    values = dict(table.rows)
+    assert values["企业数量 / Enterprises"] == 40  # counted
+    assert values["重点企业数量 / Key enterprises"] == 3  # declared wins
+    assert values["面积 / Area (km²)"] == 12.35
+    assert (
+        values["坐标范围 / Coordinate range"] == "东经 110.0000°–110.1000°，北纬 25.0000°–25.1000°"
+    )
+    assert len(notes) == 1 and "按企业图层统计" in notes[0].zh
 
 
 def test_indicators_score_linearly_between_their_ends() -> None:
