@@ -4,7 +4,8 @@ under 30 s, XLSX and PDF).
 ``python -m benchmarks.reports [--rounds N] [--kinds monthly:2025-06,annual:2025]`` on the
 database ``make demo`` leaves (``onemap db url`` or ``ONEMAP_DATABASE_URL``). Each round runs,
 per report, the whole ``onemap report run`` command in a fresh process (imports included, what
-a user or the timer waits for; files into a scratch directory, the run recorded as usual), then
+a user or the timer waits for; the files go where the command puts them and the run is recorded
+as usual, so what the benchmark leaves behind are real reports), then
 the same report in this process split into its phases: building the content (the judgement of
 the period and of the year before, the sections, the map), the XLSX and the PDF (charts as SVG,
 then WeasyPrint). Prints the median wall time and, for the command, the CPU time of the
@@ -71,7 +72,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--kinds", default="monthly:2025-06,annual:2025",
                         help="KIND:PERIOD,... (default: the issue's two)")  # fmt: skip
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="where the command writes (default: the reports directory)",
+    )
     args = parser.parse_args()
+    from reports.runs import default_dir
+
+    reports_dir = args.output_dir or default_dir()
     cases = [tuple(item.split(":", 1)) for item in args.kinds.split(",")]
     results: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory(prefix="onemap-bench-reports-") as scratch:
@@ -79,7 +89,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for kind, period in cases:
                 entry = results.setdefault(f"{kind} {period}", {})
-                wall, cpu = _command(kind, period, out)
+                wall, cpu = _command(kind, period, reports_dir)
                 entry.setdefault("command", []).append(wall)
                 entry.setdefault("cpu", []).append(cpu)
                 for phase, seconds in _phases(kind, period, out).items():

@@ -120,15 +120,19 @@ def inspections_at_frequency(connection: sa.Connection, period: Period) -> tuple
     """Share of the year's inspection periods (A a quarter, B a half-year, C the year) in which
     each enterprise was inspected at least once."""
     rows = connection.execute(INSPECTIONS_SQL, {"start": period.start, "end": period.end}).all()
-    expected = done = 0
+    per_class: dict[str, list[int]] = {}
     for row in rows:
         months = PERIOD_MONTHS.get(row.inspection_class)
         if months is None:
             continue
-        expected += 12 // months
-        done += len({(d.month - 1) // months for d in (row.days or [])})
+        tally = per_class.setdefault(row.inspection_class, [0, 0])
+        tally[0] += len({(d.month - 1) // months for d in (row.days or [])})
+        tally[1] += 12 // months
+    done = sum(t[0] for t in per_class.values())
+    expected = sum(t[1] for t in per_class.values())
     rate = done / expected if expected else 0.0
-    return rate, f"{done}/{expected} 个检查周期已检查 / inspection periods covered"
+    classes = ", ".join(f"{c} {t[0]}/{t[1]}" for c, t in sorted(per_class.items()))
+    return rate, f"{done}/{expected} 个检查周期已检查 / inspection periods covered ({classes})"
 
 
 def _share(connection: sa.Connection, sql: str, period: Period, what: str) -> tuple[float, str]:
