@@ -166,9 +166,26 @@ def due(engine: sa.Engine, now: dt.datetime) -> list[tuple[ReportKind, Period]]:
     return pending
 
 
-def run_due(engine: sa.Engine, now: dt.datetime, output_dir: Path | None = None) -> list[Run]:
-    """Run every report :func:`due` at ``now``; the runs made (none when nothing was due)."""
-    return [
-        run_report(engine, kind.id, period.label, output_dir, now)
-        for kind, period in due(engine, now)
-    ]
+#: The advisory lock ``due`` holds while it runs (a timer and a person calling it at once).
+DUE_LOCK_SQL = sa.text("SELECT pg_try_advisory_lock(hashtext('onemap report due'))")
+DUE_UNLOCK_SQL = sa.text("SELECT pg_advisory_unlock(hashtext('onemap report due'))")
+
+
+def run_due(
+    engine: sa.Engine, now: dt.datetime, output_dir: Path | None = None
+) -> list[Run] | None:
+    """Run every report :func:`due` at ``now``; the runs made (none when nothing was due), or
+    None when another ``due`` is running (it will make them)."""
+    with engine.connect() as lock:
+        held = bool(lock.execute(DUE_LOCK_SQL).scalar_one())
+        lock.commit()  # the lock is the session's: no transaction stays open while reports run
+        if not held:
+            return None
+        try:
+            return [
+                run_report(engine, kind.id, period.label, output_dir, now)
+                for kind, period in due(engine, now)
+            ]
+        finally:
+            lock.execute(DUE_UNLOCK_SQL)
+            lock.commit()

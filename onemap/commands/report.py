@@ -124,6 +124,11 @@ def due_command(output_dir: Path | None, now: str | None) -> None:
         runs = run_due(_engine(), _now(now), output_dir)
     except _reports_errors() as exc:
         raise ReportCommandError(str(exc)) from None
+    if runs is None:
+        click.echo(
+            "另一个到期报告任务正在运行 / another onemap report due is running: nothing done"
+        )
+        return
     if not runs:
         click.echo("无到期报告 / nothing due")
     for run in runs:

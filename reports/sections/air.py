@@ -9,6 +9,8 @@ computes it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from reports.gather import PeriodData
@@ -70,7 +72,7 @@ def air_section(data: PeriodData) -> Section:
             days.append(CalendarDay(day, float(aqi), f"{aqi:.0f}", aqi_grade(float(aqi))[2]))
         else:
             days.append(CalendarDay(day, None, "-", NO_DATA_COLOUR))
-        day += pd.Timedelta(days=1).to_pytimedelta()
+        day += dt.timedelta(days=1)
     legend = tuple((f"{zh} {en}", colour) for _, zh, en, colour in AQI_GRADES)
     section.add(
         Calendar(

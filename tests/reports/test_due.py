@@ -55,3 +55,19 @@ def test_a_bad_now_is_one_line(onemap) -> None:
     done = onemap("report", "due", "--now", "yesterday")
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_due_while_another_due_runs_does_nothing(onemap, demo_engine: sa.Engine) -> None:  # type: ignore[no-untyped-def]
+    from reports.runs import DUE_LOCK_SQL, DUE_UNLOCK_SQL
+
+    with demo_engine.connect() as other:
+        assert other.execute(DUE_LOCK_SQL).scalar_one()
+        try:
+            done = onemap("report", "due", "--now", NOW)
+        finally:
+            other.execute(DUE_UNLOCK_SQL)
+            other.commit()
+    assert done.returncode == 0, done.stderr
+    assert "another onemap report due is running" in done.stdout
+    with demo_engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM report_runs")).scalar() == 0
