@@ -320,7 +320,7 @@ def _write_risk(
         "emergency_plans": write_table(
             out_dir / "emergency_plans.csv",
             BY_ID["emergency_plans"],
-            plan_rows(rated, PARK["name"], rngs["emergency"]),
+            plan_rows(rated, str(PARK["name"]), rngs["emergency"]),
             chinese=True,
         ),
     }
