@@ -42,7 +42,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy layers etl analytics monitoring cases sources
+	$(BIN)/mypy layers etl analytics monitoring cases sources reports
 
 clean-venv:
 	rm -rf $(VENV)

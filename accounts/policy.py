@@ -390,3 +390,27 @@ def check(
             )
         return _sign_in(principal, f"write {layer.id}")
     return None
+
+
+#: The permission targets of the reports (Jiangsu 8.1) and of the park's public notices (7.8.3):
+#: ``read:reports`` (or ``read:*``) reads every report run; a run marked public (the annual
+#: environmental quality report) is anyone's, signed in or not. ``write:public_notices`` (or
+#: ``write:*``) publishes and withdraws notices. ``:own`` grants give neither: a report is the
+#: park's, not an enterprise's (the performance ranking names every enterprise).
+REPORTS = "reports"
+NOTICES = "public_notices"
+
+
+def may_read_report(principal: Principal, public: bool) -> bool:
+    """Whether ``principal`` reads a report run (``public``: one marked for /public)."""
+    return public or any(not g.own for g in principal.grants("read", REPORTS))
+
+
+def may_publish_notices(principal: Principal) -> bool:
+    """Whether ``principal`` publishes and withdraws the park's public notices."""
+    return any(not g.own for g in principal.grants("write", NOTICES))
+
+
+def refusal(principal: Principal, what: str) -> Denial:
+    """The denial of something ``principal`` may not do: 401 signed out, else 403."""
+    return _sign_in(principal, what)

@@ -226,6 +226,10 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import declarations
 
     declarations.install(app, engine)  # the office's review of what enterprises declare
+
+    from geoapi import reports as report_routes
+
+    report_routes.install(app)  # /reports (the runs and their files) and /public (disclosure)
     from webmap.page import register as register_page
 
     # the page fits the park's extent at once, without asking the API for it first

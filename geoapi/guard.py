@@ -101,6 +101,14 @@ ROUTES: dict[str, Rule] = {
     "alert_acknowledge": C,
     # the office accepts or returns a declaration (accounts.policy.may_review decides who)
     "declaration_review": C,
+    # reports (geoapi.reports): the list is filtered and each file decided by
+    # accounts.policy.may_read_report (public runs are anyone's); /public is the disclosure
+    # page; notices are published and withdrawn by accounts.policy.may_publish_notices
+    "report_list": OPEN,
+    "report_file": OPEN,
+    "public_page": OPEN,
+    "notice_publish": S,
+    "notice_withdraw": S,
 }
 # the overview's figures (counts over public layers only: air, exceedances, enterprises)
 ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}

@@ -16,6 +16,7 @@ from onemap.commands.load import load
 from onemap.commands.plot import plot
 from onemap.commands.qgis_project import qgis_project
 from onemap.commands.quality import quality
+from onemap.commands.report import report
 from onemap.commands.roles import roles
 from onemap.commands.serve import serve
 from onemap.commands.standards import standards
@@ -42,6 +43,7 @@ for _command in (
     serve,
     plot,
     quality,
+    report,
     users,
     roles,
     tokens,

@@ -76,6 +76,7 @@ def schema_drift(url: str) -> list[object]:
     from monitoring.schema import PARTITION_PREFIX
     from monitoring.schema import metadata as monitoring_metadata
     from notifier.schema import metadata as notifier_metadata
+    from reports.schema import metadata as reports_metadata
 
     def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
         if type_ == "table" and name in {"spatial_ref_sys", "alembic_version"}:
@@ -99,6 +100,7 @@ def schema_drift(url: str) -> list[object]:
                         monitoring_metadata,
                         cases_metadata,
                         notifier_metadata,
+                        reports_metadata,
                     ],
                 )
             )

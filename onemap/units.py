@@ -8,6 +8,10 @@
 * ``onemap-hj212.service``: ``onemap hj212 listen``, the HJ 212 device listener.
 * ``onemap-quality.service`` + ``.timer``: every hour, judge the last 48 hours
   (``onemap quality --store``), so stations' status and exceedance events stay current.
+* ``onemap-reports.service`` + ``.timer``: every day at 01:30 in the park's zone, ``onemap report
+  due`` runs each scheduled report whose period has just closed (daily to annual, exceedance and
+  disconnection); ``Persistent=true`` catches up on days the machine was off, and ``due`` makes
+  each report once however often it is called. No scheduler runs inside the web workers.
 
 Every unit runs as the unprivileged ``onemap`` user with ``ONEMAP_DATA_DIR=/var/lib/onemap``
 (systemd's ``StateDirectory``), reads ``/etc/onemap/onemap.env`` when it exists (e.g.
@@ -84,6 +88,20 @@ def render_units(
             "onemap: judge the monitoring data every hour",
             "",
             "[Timer]\nOnCalendar=hourly\nPersistent=true\nRandomizedDelaySec=120\n",
+            "\n[Install]\nWantedBy=timers.target\n",
+        ),
+        "onemap-reports.service": _unit(
+            "onemap: run the reports whose period has closed (onemap report due)",
+            needs_db + "After=onemap-quality.service\n",
+            common + f"Type=oneshot\nExecStart={exe} report due\nTimeoutStartSec=1800\n",
+        ),
+        "onemap-reports.timer": _unit(
+            "onemap: run the due reports every day after midnight in the park's zone",
+            "",
+            # the periods are days of Asia/Shanghai (reports.periods); give the hourly judgement
+            # of the last hour of the day time to finish first
+            "[Timer]\nOnCalendar=*-*-* 01:30:00 Asia/Shanghai\nPersistent=true\n"
+            "RandomizedDelaySec=300\n",
             "\n[Install]\nWantedBy=timers.target\n",
         ),
     }

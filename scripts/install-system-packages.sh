@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
 # (the distribution's postgresql-NN-postgis-3), the GDAL command-line tools, and Chromium with CJK
-# fonts for the page's browser tests, and PyQGIS for the QGIS project test. Debian/Ubuntu.
+# fonts for the page's browser tests (and the reports' PDF), PyQGIS for the QGIS project test, and
+# poppler's pdftoppm and LibreOffice Calc (headless) for the reports' tests. Debian/Ubuntu.
 # Quiet and quick when everything is there already.
 set -euo pipefail
 
@@ -21,6 +22,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 # The ready QGIS project is tested by opening it with PyQGIS (headless), in the system Python.
 dpkg-query -W -f='${Status}' python3-qgis 2>/dev/null | grep -q 'ok installed' || missing+=(python3-qgis)
+# The reports' tests render PDF pages to PNG with poppler's pdftoppm.
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# ... and open their XLSX files with LibreOffice Calc, headless (no GUI packages).
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 # `onemap install-units` writes systemd units; the tests check them with systemd-analyze.
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -40,7 +45,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk python3-qgis systemd; do
+for p in chromium fonts-noto-cjk python3-qgis systemd poppler-utils libreoffice-calc-nogui; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then

@@ -56,7 +56,7 @@ def shade(
     zenith = math.radians(90.0 - altitude_deg)
     sun = math.radians(90.0 - azimuth_deg)  # compass azimuth to mathematical angle
     out = np.cos(zenith) * np.cos(slope) + np.sin(zenith) * np.sin(slope) * np.cos(sun - aspect)
-    return np.clip(out, 0.0, 1.0)
+    return np.asarray(np.clip(out, 0.0, 1.0), dtype=np.float64)
 
 
 def _mercator_y(lat_deg: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -7,6 +7,8 @@ others.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +80,43 @@ PARK = {
     "plan_eia_date": "2022-09-26",
     "plan_eia_authority": "江苏省生态环境厅",
     "plan_eia_no": "苏环审〔2022〕58号",
+    # Guangxi Table I.2 parts 1-2 (the enterprise counts: _enterprise_counts)
+    "plan_eia_period": "2021—2035年",
+    "management_committee": "江苏滨江新材料产业园管理委员会",
+    "output_value_100m_cny": 1268.5,
+    "output_year": 2024,
+    "master_plan_name": "江苏滨江新材料产业园总体发展规划（2021—2035年）",
+    "master_plan_authority": "江苏省人民政府",
+    "master_plan_no": "苏政复〔2021〕37号",
+    "master_plan_area_ha": 1509.22,
+    "master_plan_period": "2021—2035年",
+    "master_plan_positioning": "长江经济带绿色化工新材料产业基地",
+    "regulatory_plan_name": "江苏滨江新材料产业园控制性详细规划",
+    "regulatory_plan_authority": "泰兴市人民政府",
+    "regulatory_plan_no": "泰政复〔2022〕12号",
+    "regulatory_plan_area_ha": 1509.22,
+    "regulatory_plan_period": "2022—2035年",
+    "regulatory_plan_positioning": "精细化工、医药中间体及化工新材料集聚区",
 }
+
+
+def _enterprise_counts(enterprises: Sequence[Enterprise]) -> dict[str, object]:
+    """Guangxi Table I.2's enterprise counts with their main types (the three most common
+    industries, ties by name) for the park row."""
+
+    def main_types(group: Sequence[Enterprise]) -> str:
+        counts = Counter(e.industry.name for e in group)
+        return "、".join(
+            name for name, _ in sorted(counts.items(), key=lambda c: (-c[1], c[0]))[:3]
+        )
+
+    key = [e for e in enterprises if e.key_discharger]
+    return {
+        "enterprise_count": len(enterprises),
+        "enterprise_main_types": main_types(enterprises),
+        "key_enterprise_count": len(key),
+        "key_enterprise_main_types": main_types(key),
+    }
 
 
 def _point(u: float, v: float) -> tuple[float, float]:
@@ -121,6 +159,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, full: bool = True) -> dict
         **PARK,
         "planned_area_ha": round(planned_ha, 2),
         "developed_area_ha": round(min(parcel_ha + road_ha, 0.95 * planned_ha), 2),
+        **_enterprise_counts(rated),
     }
     counts["park"] = write_geojson(out_dir / "park.geojson", BY_ID["park"], [(park, park_ll)])
 
@@ -302,7 +341,7 @@ def _write_risk(
         "emergency_plans": write_table(
             out_dir / "emergency_plans.csv",
             BY_ID["emergency_plans"],
-            plan_rows(rated, PARK["name"], rngs["emergency"]),
+            plan_rows(rated, str(PARK["name"]), rngs["emergency"]),
             chinese=True,
         ),
     }

@@ -46,5 +46,7 @@ def install_units_command(
         ) from None
     for path in written:
         click.echo(f"wrote {path}")
-    enable = " ".join(n for n in sorted(units) if n != "onemap-quality.service")
+    # the oneshot services run from their timers
+    timed = {"onemap-quality.service", "onemap-reports.service"}
+    enable = " ".join(n for n in sorted(units) if n not in timed)
     click.echo(f"next: systemctl daemon-reload && systemctl enable --now {enable}")

@@ -12,6 +12,7 @@ from cases.schema import metadata as cases_metadata
 from layers.schema import metadata
 from monitoring.schema import metadata as monitoring_metadata
 from notifier.schema import metadata as notifier_metadata
+from reports.schema import metadata as reports_metadata
 
 # Tables PostGIS and its companions own; they are not part of the park model.
 FOREIGN_TABLES = {"spatial_ref_sys"}
@@ -37,6 +38,7 @@ def run_migrations_online() -> None:
                 monitoring_metadata,
                 cases_metadata,
                 notifier_metadata,
+                reports_metadata,
             ],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,

@@ -59,6 +59,10 @@ KINDS = {
         "complaint_file",
         "complaint_status",
         "g1_codes",
+        # reports: each file is the policy's answer per run (tests/reports/test_routes.py)
+        "report_list",
+        "report_file",
+        "public_page",
     },
     "signed_in": {
         "me",
@@ -93,6 +97,8 @@ KINDS = {
     },
     "history": {"feature_history"},
     "case": {"case_create", "case_transitions", "weather_notice_close"},
+    # staff only: the park's public notices (accounts.policy.may_publish_notices)
+    "staff": {"notice_publish", "notice_withdraw"},
 }
 KIND_OF = {endpoint: kind for kind, endpoints in KINDS.items() for endpoint in endpoints}
 #: values for the URL's variables other than the collection and the feature
@@ -115,6 +121,9 @@ SAMPLES = {
     "document_id": "999999999",
     "credit_code": "91000000000000000X",
     "notice_no": "TZ20260101-0000",
+    "run_id": "999999999",
+    "fmt": "pdf",
+    "notice_id": "999999999",
 }
 _POLICY_404 = re.compile("未知集合|not served")
 
@@ -160,6 +169,8 @@ def _expected(kind: str, method: str, who: str, access: str | None) -> int | Non
         return None
     if kind == "signed_in":
         return 401 if who == "anonymous" else None
+    if kind == "staff":
+        return {"anonymous": 401, "ent_a": 403, "ent_b": 403}.get(who)
     if access == "internal" and who == "anonymous":
         return 404  # an internal layer does not exist for anonymous users
     if kind == "history":

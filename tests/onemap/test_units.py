@@ -14,6 +14,8 @@ UNITS = {
     "onemap-hj212.service",
     "onemap-quality.service",
     "onemap-quality.timer",
+    "onemap-reports.service",
+    "onemap-reports.timer",
 }
 
 
@@ -40,6 +42,10 @@ def test_the_units_are_written_and_systemd_accepts_them(tmp_path: Path) -> None:
     assert f"ExecStart={ONEMAP} hj212 listen" in listener and "KillSignal=SIGINT" in listener
     # systemd must not expand the shell's $(date ...) itself
     assert '"$$(date -Iseconds)"' in (tmp_path / "onemap-quality.service").read_text()
+    reports = (tmp_path / "onemap-reports.service").read_text()
+    assert f"ExecStart={ONEMAP} report due" in reports and "Type=oneshot" in reports
+    timer = (tmp_path / "onemap-reports.timer").read_text()
+    assert "Persistent=true" in timer and "Asia/Shanghai" in timer
     analyze = shutil.which("systemd-analyze")
     assert analyze, "systemd-analyze is missing: run `make setup`"
     verified = subprocess.run(

@@ -1,0 +1,1 @@
+"""One declaration per report kind (collected in :data:`reports.REGISTRY`)."""

@@ -1,0 +1,28 @@
+"""The disconnection report (Jiangsu 8.1): every disconnection of the period with its
+duration, for any period length; the schedule runs it monthly."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from reports.model import Report
+from reports.periods import Granularity as G
+from reports.periods import Period
+from reports.spec import ReportKind
+
+
+def build(engine: sa.Engine, period: Period) -> Report:
+    """The report of ``period`` (its modules imported when it runs, not on listing)."""
+    from reports.periodic import disconnection_report as build_report
+
+    return build_report(engine, period)
+
+
+KIND = ReportKind(
+    id="disconnection",
+    zh="断线报告",
+    en="Disconnection report",
+    granularities=(G.MONTH, G.DAY, G.WEEK, G.QUARTER, G.YEAR),
+    build=build,
+    source="Jiangsu 8.1",
+)

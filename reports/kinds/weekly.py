@@ -1,0 +1,29 @@
+"""The weekly environmental report (Jiangsu 8.1)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from reports.model import Report
+from reports.periods import Granularity, Period
+from reports.spec import ReportKind
+
+ZH, EN = "环境周报", "Weekly environmental report"
+
+
+def build(engine: sa.Engine, period: Period) -> Report:
+    """The weekly report of ``period`` (its modules imported when it runs, not on listing)."""
+    from reports.periodic import environmental_report
+
+    return environmental_report(engine, period, "weekly", ZH, EN)
+
+
+KIND = ReportKind(
+    id="weekly",
+    zh=ZH,
+    en=EN,
+    granularities=(Granularity.WEEK,),
+    build=build,
+    public=False,
+    source="Jiangsu 8.1",
+)
