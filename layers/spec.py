@@ -198,6 +198,9 @@ class Layer:
     #: A case layer (``cases/``: clues, inspections, ...): its rows change only through the
     #: transitions its case type declares, never through the generic editing routes.
     case: bool = False
+    #: The time field the table is range-partitioned on, one partition per calendar month
+    #: (UTC) plus a default partition (``onemap.partitions``); ``None`` for a plain table.
+    partitioned_by: str | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
 # (the distribution's postgresql-NN-postgis-3), the GDAL command-line tools, and Chromium with CJK
-# fonts for the page's browser tests, and PyQGIS for the QGIS project test. Debian/Ubuntu.
+# fonts for the page's browser tests, PyQGIS for the QGIS project test, and pgbouncer for the
+# pooler's test. Debian/Ubuntu.
 # Quiet and quick when everything is there already.
 set -euo pipefail
 
@@ -23,6 +24,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg-query -W -f='${Status}' python3-qgis 2>/dev/null | grep -q 'ok installed' || missing+=(python3-qgis)
 # `onemap install-units` writes systemd units; the tests check them with systemd-analyze.
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# The pooler of a province's deployment (transaction pooling), run by its test on loopback.
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -40,7 +43,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk python3-qgis systemd; do
+for p in chromium fonts-noto-cjk python3-qgis systemd pgbouncer; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then
@@ -52,4 +55,8 @@ if [[ " ${missing[*]} " == *" postgis "* ]]; then
 fi
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
 # Debian starts a system-wide cluster on install; onemap runs its own and does not need it.
+# Likewise pgbouncer's system service: the tests and `onemap` start pgbouncers of their own.
+if [[ " ${packages[*]} " == *" pgbouncer "* ]] && command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl disable --now pgbouncer >/dev/null 2>&1 || true
+fi
 echo "installed: ${packages[*]}"

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 
 from accounts.schema import metadata as accounts_metadata
 from cases.schema import metadata as cases_metadata
+from layers import partitions
 from layers.schema import metadata
 from monitoring.schema import metadata as monitoring_metadata
 
@@ -19,7 +20,7 @@ FOREIGN_TABLES = {"spatial_ref_sys"}
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     if type_ == "table" and name in FOREIGN_TABLES:
         return False
-    if type_ == "table" and name.startswith("monitoring_packet_archive_y"):  # its months
+    if type_ == "table" and partitions.is_partition_name(name):  # months, default partitions
         return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
