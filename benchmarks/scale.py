@@ -136,6 +136,20 @@ def _month_of_daily_means_s(engine: sa.Engine) -> tuple[float, int]:
         return time.perf_counter() - started, len(rows)
 
 
+def _bytes_per_row(engine: sa.Engine) -> str:
+    """Heap and indexes of every partition per row, and the rollups' share."""
+    with engine.connect() as connection:
+        total, rows, rollups = connection.execute(
+            sa.text(
+                "SELECT (SELECT sum(pg_total_relation_size(relid)) FROM"
+                " pg_partition_tree('observations')), (SELECT count(*) FROM observations),"
+                " pg_total_relation_size('observations_hourly')"
+                " + pg_total_relation_size('observations_daily')"
+            )
+        ).one()
+    return f"{total / rows:.0f} B (+{rollups / rows:.1f} B rollups)"
+
+
 def _demo_migration_s(url: str) -> tuple[float, int]:
     engine = sa.create_engine(url)
     migrate.upgrade(url, "0011")
@@ -175,6 +189,7 @@ def main() -> None:
             last_day[rows] = _last_day_ms(engine, args.stations, args.repeat)
             table.append((f"one station's last 24 h at {rows:,} rows", f"{last_day[rows]:.1f} ms"))
             if name == "onemap_bench_scale":
+                table.append((f"bytes per observation at {rows:,} rows", _bytes_per_row(engine)))
                 seconds, count = _month_of_daily_means_s(engine)
                 table.append(
                     (f"a month of daily means, every station ({count:,} rows)", f"{seconds:.3f} s")

@@ -75,6 +75,7 @@ def schema_drift(url: str) -> list[object]:
     from layers import partitions
     from layers.schema import metadata
     from monitoring.schema import metadata as monitoring_metadata
+    from province.schema import metadata as province_metadata
 
     def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
         if type_ == "table" and name in {"spatial_ref_sys", "alembic_version"}:
@@ -91,7 +92,14 @@ def schema_drift(url: str) -> list[object]:
             )
             return list(
                 compare_metadata(
-                    context, [metadata, accounts_metadata, monitoring_metadata, cases_metadata]
+                    context,
+                    [
+                        metadata,
+                        accounts_metadata,
+                        monitoring_metadata,
+                        cases_metadata,
+                        province_metadata,
+                    ],
                 )
             )
     finally:

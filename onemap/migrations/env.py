@@ -12,6 +12,7 @@ from cases.schema import metadata as cases_metadata
 from layers import partitions
 from layers.schema import metadata
 from monitoring.schema import metadata as monitoring_metadata
+from province.schema import metadata as province_metadata
 
 # Tables PostGIS and its companions own; they are not part of the park model.
 FOREIGN_TABLES = {"spatial_ref_sys"}
@@ -31,7 +32,13 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=[metadata, accounts_metadata, monitoring_metadata, cases_metadata],
+            target_metadata=[
+                metadata,
+                accounts_metadata,
+                monitoring_metadata,
+                cases_metadata,
+                province_metadata,
+            ],
             include_object=include_object,
             process_revision_directives=alembic_helpers.writer,
             render_item=alembic_helpers.render_item,
