@@ -26,8 +26,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from layers import get_layer
+from monitoring import rollups
 from monitoring.quality.aqi import daily_aqi, read_breakpoints
-from monitoring.quality.judge import AIR_AQI_TYPES, DEFAULT_ZONE, averaged_series, read_observations
+from monitoring.quality.judge import AIR_AQI_TYPES, DEFAULT_ZONE, averaged_series
 
 TREND_DAYS = 30
 
@@ -99,7 +100,9 @@ def air_now(engine: sa.Engine, zone: str = DEFAULT_ZONE) -> dict[str, Any]:
         # the trend's days: from the first day's local midnight to the end of today
         start = pd.Timestamp(first_day)
         end = pd.Timestamp(first_day + dt.timedelta(days=TREND_DAYS))
-        observations = read_observations(connection, start, end)
+        # a month of minute data is 43,200 values per station and parameter: the hourly
+        # rollups hold the same hourly means in a sixtieth of the rows
+        observations = rollups.read_hourly(connection, start, end)
     stations = [
         {
             "code": r.code,

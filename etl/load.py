@@ -6,6 +6,7 @@ in one transaction. With ``strict``, one bad row keeps the whole file out.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from etl.rows import add_geometries, check_references, parse_values
 from etl.upsert import upsert
 from etl.validate import Reasons, natural_key_duplicates
 from layers import get_layer
+from layers.partitions import MonthlyTable, ensure_months_of
 from layers.schema import brin_index_names
 from layers.spec import Layer, input_fields
 
@@ -125,6 +127,8 @@ def load_file(
 
     inserted = updated = 0
     try:
+        if layer.partitioned_by is not None and layer.partitioned_by in values:
+            _ensure_months(engine, layer, values[layer.partitioned_by])
         with engine.begin() as connection:
             if actor is not None:
                 set_actor(connection, actor)
@@ -143,11 +147,15 @@ def load_file(
                 connection.execute(sa.text(f'ANALYZE "{layer.id}"'))
                 # BRIN ranges filled by this load answer queries only once summarised
                 # (autosummarize would leave that to autovacuum, a minute or so later)
+                # (a partitioned index is summarised partition by partition)
+                leaves = (
+                    "SELECT brin_summarize_new_values(relid) FROM "
+                    "pg_partition_tree(CAST(:i AS regclass)) WHERE isleaf"
+                    if layer.partitioned_by
+                    else "SELECT brin_summarize_new_values(CAST(:i AS regclass))"
+                )
                 for name in brin_index_names(layer):
-                    connection.execute(
-                        sa.text("SELECT brin_summarize_new_values(CAST(:i AS regclass))"),
-                        {"i": name},
-                    )
+                    connection.execute(sa.text(leaves), {"i": name})
     except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
         raise _database_error(exc, layer) from None
 
@@ -248,6 +256,17 @@ def _progress_bar(total: int, path: Path, layer: Layer) -> tqdm[object]:
         unit="rows",
         desc=f"{path.name} → {layer.id}",
     )
+
+
+def _ensure_months(engine: sa.Engine, layer: Layer, times: pd.Series) -> None:
+    """The monthly partitions of the file's values, in a transaction of their own (see
+    :func:`layers.partitions.ensure_months_of`)."""
+    utc = times.dropna().dt.tz_convert("UTC")
+    months = sorted(set((utc.dt.year * 12 + utc.dt.month - 1).tolist()))
+    firsts = [dt.datetime(m // 12, m % 12 + 1, 1, tzinfo=dt.UTC) for m in months]
+    if firsts:
+        with engine.begin() as connection:
+            ensure_months_of(connection, MonthlyTable(layer.id, str(layer.partitioned_by)), firsts)
 
 
 def _database_error(exc: Exception, layer: Layer) -> DatabaseError:

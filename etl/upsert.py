@@ -98,6 +98,8 @@ def upsert(
                 "SELECT {columns} FROM {table} WITH NO DATA"
             ).format(stage=stage, columns=column_list, table=table)
         )
+        if layer.partitioned_by is not None:
+            _number_staged_rows(cursor, stage, layer.id)
         text_frame = copy_frame(layer, values)
         copy_sql = sql.SQL("COPY {stage} ({columns}) FROM STDIN (FORMAT csv)").format(
             stage=stage, columns=column_list
@@ -109,10 +111,30 @@ def upsert(
                 if progress is not None:
                     progress(len(chunk))
         order_by = layer.time_field if in_time_order and layer.time_field in columns else None
-        cursor.execute(_upsert_sql(layer.id, stage, columns, key, others, order_by))
+        numbered = layer.partitioned_by is not None
+        cursor.execute(_upsert_sql(layer.id, stage, columns, key, others, order_by, numbered))
         counts = cursor.fetchone()
     assert counts is not None
     return int(counts[0]), int(counts[1])
+
+
+#: The staged rows' own ids, on a partitioned table (see :func:`_number_staged_rows`).
+STAGED_ID = "onemap_staged_id"
+
+
+def _number_staged_rows(cursor: psycopg.Cursor[object], stage: sql.Identifier, table: str) -> None:
+    """Give each staged row the id it gets if inserted. A partitioned table cannot return the
+    system column ``xmax`` that tells an inserted row from an updated one, but an inserted row
+    keeps its staged id and an updated one keeps its old id. (An upsert draws an id for every
+    proposed row anyway, so this costs no extra numbers.)"""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,))
+    row = cursor.fetchone()
+    assert row is not None and row[0], f"{table}.id has no sequence"
+    cursor.execute(
+        sql.SQL("ALTER TABLE {stage} ADD COLUMN {staged} bigint DEFAULT nextval({seq})").format(
+            stage=stage, staged=sql.Identifier(STAGED_ID), seq=sql.Literal(row[0])
+        )
+    )
 
 
 def _upsert_sql(
@@ -122,6 +144,7 @@ def _upsert_sql(
     key: list[str],
     others: list[str],
     order_by: str | None = None,
+    numbered: bool = False,
 ) -> sql.Composed:
     table = sql.Identifier(table_name)
     column_list = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
@@ -142,6 +165,24 @@ def _upsert_sql(
         ).format(assignments=assignments, target_row=target_row, excluded=excluded_row)
     else:
         conflict = sql.SQL("DO NOTHING")
+    if numbered:
+        return sql.SQL(
+            "WITH upserted AS ("
+            " INSERT INTO {table} AS target (id, {columns}) SELECT {staged}, {columns}"
+            " FROM {stage}{order} ON CONFLICT ({key}) {conflict} RETURNING id)"
+            " SELECT count(s.{staged}), count(*) - count(s.{staged})"
+            " FROM upserted u LEFT JOIN {stage} s ON s.{staged} = u.id"
+        ).format(
+            table=table,
+            columns=column_list,
+            staged=sql.Identifier(STAGED_ID),
+            stage=stage,
+            order=sql.SQL(" ORDER BY {}").format(sql.Identifier(order_by))
+            if order_by
+            else sql.SQL(""),
+            key=key_list,
+            conflict=conflict,
+        )
     return sql.SQL(
         "WITH upserted AS ("
         " INSERT INTO {table} AS target ({columns}) SELECT {columns} FROM {stage}{order}"

@@ -22,7 +22,7 @@ import yaml
 from flask import Flask
 from flask_compress import Compress
 
-from geoapi.catalog import park_zone_srid, pooled_engine, read_extents
+from geoapi.catalog import park_zone_srid, pooled_engine, read_extents, reading_engine
 from geoapi.config import build_config
 from geoapi.query import DEFAULT_ITEMS, MAX_ITEMS, PROFILES, collection_layers
 
@@ -160,6 +160,7 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     url = normalise_url(database_url or configured_url())
     mount_url = (server_url or public_url()).rstrip("/")
     engine = pooled_engine(url)
+    reader = reading_engine(url)  # the read replica's when there is one
     zone_srid = park_zone_srid(engine)
     extents = read_extents(engine)
     config = build_config(collection_layers(), url, mount_url, extents, zone_srid)
@@ -197,9 +198,12 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     app.config["ONEMAP_ZONE_SRID"] = zone_srid
     app.config["ONEMAP_ENGINE"] = engine
     app.config["ONEMAP_MOUNT"] = MOUNT
+    from geoapi import read_your_writes
+
+    read_your_writes.install(app)  # reads right after a write go to the primary
     guard.install(app)  # first: every request is the policy's before it is anyone else's
     app.register_blueprint(flask_app.BLUEPRINT, url_prefix=MOUNT)
-    views = FastViews(engine, mount_url, zone_srid)
+    views = FastViews(reader, mount_url, zone_srid)
     editor = Editor(engine, mount_url, zone_srid)
     install(app, views, editor)
     install_editing(app, editor, views.layers)
@@ -216,10 +220,10 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     document_routes.install(app)  # documents and the one-enterprise-one-file archive
     from geoapi import plots
 
-    plots.install(app, engine)  # station plots at /plots/stations/{code}/{kind}.{svg|png}
+    plots.install(app, reader)  # station plots at /plots/stations/{code}/{kind}.{svg|png}
     from geoapi import summary
 
-    summary.install(app, engine, MOUNT)  # the overview's figures at /ogcapi/summary/{name}
+    summary.install(app, reader, MOUNT)  # the overview's figures at /ogcapi/summary/{name}
     from geoapi import live
 
     live.install(app, engine)  # the /events stream and acknowledging alerts

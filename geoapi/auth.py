@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from accounts import passwords, sessions, store, throttle
 from accounts.errors import BadCredentials, Throttled
 from accounts.principal import ANONYMOUS, Principal
+from monitoring.events import announce_forget
 
 SESSION_COOKIE = "onemap_session"
 #: A cookie holding no secret, readable by the page's script, saying that a session may exist:
@@ -75,6 +76,12 @@ def _remember(key: str, principal: Principal, ttl_s: float) -> Principal:
             _cache.clear()
         _cache[key] = (principal, time.monotonic() + ttl_s)
     return principal
+
+
+def forget(key: str) -> None:
+    """Drop one remembered credential of this process (its cache key)."""
+    with _lock:
+        _cache.pop(key, None)
 
 
 def forget_all() -> None:
@@ -236,9 +243,11 @@ def install(app: Flask) -> None:
     def logout() -> Response:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
+            key = "s:" + passwords.digest(cookie)
             sessions.end(engine(), cookie)
-            with _lock:
-                _cache.pop("s:" + passwords.digest(cookie), None)
+            forget(key)
+            with engine().begin() as connection:  # and in every other app server
+                announce_forget(connection, key)
         response = _json({"signed_out": True})
         response.delete_cookie(SESSION_COOKIE, path="/")
         response.delete_cookie(SIGNED_IN_COOKIE, path="/")

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from geoapi.crs import cgcs2000_gk3_srid
 from geoapi.query import collection_layers
-from onemap.database import live_engine
+from onemap.database import ReadRouter, live_engine, read_url
 
 #: The longest an API or page query may run (PostgreSQL ``statement_timeout``), in ms; 0 = none.
 ENV_STATEMENT_TIMEOUT = "ONEMAP_STATEMENT_TIMEOUT_MS"
@@ -35,6 +35,19 @@ def pooled_engine(url: str) -> Engine:
     if url not in _engines:
         _engines[url] = _create(url)
     return _engines[url]
+
+
+def reading_engine(url: str) -> Engine:
+    """The engine for the API's and the page's reads: a :class:`onemap.database.ReadRouter`
+    over the read replica (``ONEMAP_DATABASE_READ_URL``) and ``url`` when a replica is
+    configured, else ``url``'s pooled engine."""
+    replica = read_url()
+    if replica is None:
+        return pooled_engine(url)
+    key = f"read:{url}"
+    if key not in _engines:
+        _engines[key] = ReadRouter(pooled_engine(url), pooled_engine(replica))  # type: ignore[assignment]
+    return _engines[key]
 
 
 def statement_timeout_ms() -> int:
@@ -107,5 +120,6 @@ def park_zone_srid(engine: Engine) -> int:
 def dispose_engines() -> None:
     """Close every pooled connection (tests, and workers shutting down)."""
     for engine in list(_engines.values()):
-        engine.dispose()
+        if not isinstance(engine, ReadRouter):  # its engines are in the dict themselves
+            engine.dispose()
     _engines.clear()

@@ -75,8 +75,16 @@ def _snapshot(engine: sa.Engine, principal: Principal) -> list[dict[str, Any]]:
 
 def install(app: Flask, engine: sa.Engine) -> None:
     """Add the ``/events`` stream and the acknowledge route to ``app``."""
+    from geoapi.auth import forget
+
     hub = EventHub(engine)
+    hub.on_forget(forget)  # a sign-out on another app server
     app.extensions["onemap_event_hub"] = hub
+
+    @app.before_request
+    def _listen() -> None:
+        hub.start()  # once per process (a no-op while it runs): its cache follows the others
+
     mount = app.config["ONEMAP_MOUNT"]
 
     def events() -> Response:

@@ -19,7 +19,7 @@ from pygeoapi.provider.base import (
 
 from geoapi import cql
 from geoapi.access import readable_ids, view_of
-from geoapi.catalog import pooled_engine
+from geoapi.catalog import reading_engine
 from geoapi.crs import CRS84, resolve
 from geoapi.errors import GeoApiError
 from geoapi.features import query_item, query_page
@@ -46,7 +46,7 @@ class OnemapProvider(BaseProvider):
         super().__init__(provider_def)
         data = provider_def["data"]
         self.layer = get_layer(data["layer"])
-        self.engine = pooled_engine(data["database_url"])
+        self.engine = reading_engine(data["database_url"])
         self.base_url = data["base_url"]
         self.zone_srid = int(data["zone_srid"])
         self.get_fields()

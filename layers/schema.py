@@ -25,6 +25,8 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
+    Sequence,
     Table,
     Text,
     UniqueConstraint,
@@ -93,10 +95,28 @@ def _geometry_checks(layer: Layer) -> list[CheckConstraint]:
 
 def table_for(layer: Layer, metadata: MetaData) -> Table:
     """The SQLAlchemy table of one layer."""
-    columns: list[Column[Any]] = [
-        Column(ID_COLUMN, BigInteger, Identity(always=False), primary_key=True)
-    ]
     constraints: list[SchemaItem] = []
+    table_options: dict[str, Any] = {}
+    if layer.partitioned_by is None:
+        columns: list[Column[Any]] = [
+            Column(ID_COLUMN, BigInteger, Identity(always=False), primary_key=True)
+        ]
+    else:
+        # PostgreSQL 15 has no identity columns on partitioned tables (a plain sequence), and
+        # a partitioned table's primary key must contain its partition key.
+        sequence = Sequence(f"{layer.id}_{ID_COLUMN}_seq", metadata=metadata)
+        columns = [
+            Column(
+                ID_COLUMN,
+                BigInteger,
+                sequence,
+                nullable=False,
+                server_default=sequence.next_value(),
+            )
+        ]
+        constraints.append(PrimaryKeyConstraint(ID_COLUMN, layer.partitioned_by))
+        table_options["postgresql_partition_by"] = f'RANGE ("{layer.partitioned_by}")'
+
     for f in layer.fields:
         columns.append(
             Column(f.name, _SQL_TYPES[f.type], nullable=not f.required, comment=f"{f.zh} / {f.en}")
@@ -134,7 +154,14 @@ def table_for(layer: Layer, metadata: MetaData) -> Table:
                 postgresql_with=storage,
             )
         )
-    return Table(layer.id, metadata, *columns, *constraints, comment=f"{layer.zh} / {layer.en}")
+    return Table(
+        layer.id,
+        metadata,
+        *columns,
+        *constraints,
+        comment=f"{layer.zh} / {layer.en}",
+        **table_options,
+    )
 
 
 def build_metadata() -> MetaData:

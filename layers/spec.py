@@ -203,6 +203,9 @@ class Layer:
     #: and only accepted rows count in judgements and totals. Who may change which row and
     #: field is ``accounts.policy``'s answer (``declaration_denial``).
     declared: bool = False
+    #: The time field the table is range-partitioned on, one partition per calendar month
+    #: (UTC) plus a default partition (``onemap.partitions``); ``None`` for a plain table.
+    partitioned_by: str | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:

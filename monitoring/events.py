@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,8 @@ from monitoring.alerts import AlertChange, alert_row
 
 log = logging.getLogger("onemap.events")
 CHANNEL = "onemap_events"
+#: The server's own URL for LISTEN when the database URL is a transaction pooler's.
+ENV_LISTEN_URL = "ONEMAP_DATABASE_LISTEN_URL"
 #: PostgreSQL refuses payloads of 8,000 bytes or more; keep a margin.
 MAX_PAYLOAD_BYTES = 7000
 #: Events a slow subscriber may fall behind by before it is dropped (its page reconnects).
@@ -94,6 +97,16 @@ class Event:
     data: dict[str, Any]
 
 
+def announce_forget(connection: sa.Connection, key: str) -> None:
+    """Tell every API process, when ``connection``'s transaction commits, to forget the
+    credential cached under ``key`` (a session ended on one app server ends on all of them
+    at once, not when their caches expire)."""
+    connection.execute(
+        sa.text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": CHANNEL, "payload": json.dumps({"type": "forget", "key": key})},
+    )
+
+
 class EventHub:
     """One LISTEN connection per process, fanned out to subscriber queues (started lazily)."""
 
@@ -104,6 +117,12 @@ class EventHub:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.listening = threading.Event()
+        self._forgetters: list[Callable[[str], None]] = []
+
+    def on_forget(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(key)`` for each credential another process has ended (a sign-out):
+        the cache of principals of this process drops it at once."""
+        self._forgetters.append(callback)
 
     def subscribe(self) -> queue.Queue[Event | None]:
         """A new subscriber's queue (``None`` in it: the hub dropped it, reconnect)."""
@@ -142,7 +161,9 @@ class EventHub:
                 log.warning("事件订阅者过慢，已断开 / slow event subscriber dropped")
 
     def _run(self) -> None:
-        url = make_url(self.engine.url).set(drivername="postgresql")
+        # LISTEN holds a session: behind a transaction pooler it needs the server itself
+        direct = os.environ.get(ENV_LISTEN_URL, "").strip()
+        url = make_url(direct or self.engine.url).set(drivername="postgresql")
         while not self._stop.is_set():
             try:
                 with psycopg.connect(
@@ -163,7 +184,10 @@ class EventHub:
             message = json.loads(payload)
         except ValueError:
             return
-        if message.get("type") == "alert":
+        if message.get("type") == "forget":
+            for forget in self._forgetters:
+                forget(str(message.get("key", "")))
+        elif message.get("type") == "alert":
             with self.engine.connect() as connection:
                 row = alert_row(connection, int(message["id"]))
             if row is not None:

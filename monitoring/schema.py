@@ -13,6 +13,8 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
+    Date,
     Double,
     Index,
     Integer,
@@ -26,11 +28,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TIMESTAMP
 
+from layers.partitions import MonthlyTable
 from layers.schema import NAMING
 
 metadata = MetaData(naming_convention=NAMING)
 ARCHIVE = "monitoring_packet_archive"
 PARTITION_PREFIX = f"{ARCHIVE}_y"
+#: Its months as ``onemap db maintain`` keeps them (no default partition: the writer creates
+#: the month of each batch, :func:`monitoring.archive.ensure_partitions`).
+ARCHIVE_MONTHS = MonthlyTable(ARCHIVE, "received_utc", has_default=False)
 #: PostgreSQL 15 has no identity columns on partitioned tables: a plain sequence.
 archive_id = Sequence(f"{ARCHIVE}_id_seq", metadata=metadata)
 
@@ -83,3 +89,37 @@ unregistered_codes = Table(
 )
 
 Index("ix_monitoring_packet_archive_mn", packet_archive.c.mn)
+
+
+def _rollup(name: str, bucket: Column[object], comment: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("station_code", Text, nullable=False),
+        Column("parameter", Text, nullable=False),
+        bucket,
+        Column("unit", Text, nullable=True),
+        Column("value_count", Integer, nullable=False, comment="valid values (flag N or none)"),
+        Column("value_sum", Double, nullable=False),
+        Column("value_min", Double, nullable=True),
+        Column("value_max", Double, nullable=True),
+        Column(
+            "value_mean", Double, Computed("value_sum / NULLIF(value_count, 0)", persisted=True)
+        ),
+        PrimaryKeyConstraint("station_code", "parameter", bucket.name),
+        Index(f"ix_{name}_{bucket.name}", bucket.name),
+        comment=comment,
+    )
+
+
+#: Hourly and daily aggregates of valid observations, kept by triggers (monitoring.rollups).
+observations_hourly = _rollup(
+    "observations_hourly",
+    Column("hour_utc", TIMESTAMP(timezone=True), nullable=False, comment="start of the UTC hour"),
+    "小时汇总 / Hourly count, mean, min and max per station and parameter",
+)
+observations_daily = _rollup(
+    "observations_daily",
+    Column("day", Date, nullable=False, comment="local calendar day (Asia/Shanghai)"),
+    "日汇总 / Daily count, mean, min and max per station and parameter",
+)

@@ -14,6 +14,7 @@ from onemap.commands.demo import demo
 from onemap.commands.hj212 import hj212
 from onemap.commands.load import load
 from onemap.commands.plot import plot
+from onemap.commands.province import province
 from onemap.commands.qgis_project import qgis_project
 from onemap.commands.quality import quality
 from onemap.commands.report import report
@@ -33,6 +34,7 @@ def cli() -> None:
 
 for _command in (
     db,
+    province,
     load,
     demo,
     analyse,

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import getpass
+import logging
 import os
+import time
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from onemap import cluster
 from onemap.errors import ClusterError, DatabaseNotRunningError
@@ -58,7 +64,21 @@ def live_engine(url: str, **kwargs: Any) -> Engine:
     """A pooled engine on ``url`` that survives database restarts: each connection is checked
     before use (``pool_pre_ping``: a dead one is replaced, and the pool's older ones with it),
     and each new connection is opened where :func:`current_connect_params` says the server is."""
+    settings: list[tuple[str, str]] = []
+    if transaction_pooling():
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        # a pooler hands each transaction any server connection: nothing may be prepared on
+        # one (psycopg prepares a query run 5 times), and settings are made per transaction
+        connect_args["prepare_threshold"] = None
+        settings = _startup_settings(str(connect_args.pop("options", "")))
+        kwargs["connect_args"] = connect_args
     engine = create_engine(normalise_url(url), pool_pre_ping=True, **kwargs)
+    if settings:
+        assignments = ", ".join(f"set_config('{k}', '{v}', true)" for k, v in settings)
+
+        @event.listens_for(engine, "begin")
+        def _settings_of_this_transaction(connection: Connection) -> None:
+            connection.exec_driver_sql(f"SELECT {assignments}")
 
     @event.listens_for(engine, "do_connect")
     def _connect_where_it_is_now(
@@ -67,6 +87,27 @@ def live_engine(url: str, **kwargs: Any) -> Engine:
         cparams.update(current_connect_params(url))
 
     return engine
+
+
+ENV_TRANSACTION_POOLING = "ONEMAP_DATABASE_TRANSACTION_POOLING"
+
+
+def transaction_pooling() -> bool:
+    """Whether the database URL is a pooler's in transaction mode (pgbouncer
+    ``pool_mode = transaction``; ``ONEMAP_DATABASE_TRANSACTION_POOLING=1``): no prepared
+    statements, no session settings."""
+    return os.environ.get(ENV_TRANSACTION_POOLING, "").strip().lower() in ("1", "true", "yes")
+
+
+def _startup_settings(options: str) -> list[tuple[str, str]]:
+    """``-c name=value`` pairs of a libpq ``options`` string."""
+    words = options.split()
+    pairs = []
+    for flag, assignment in zip(words[::2], words[1::2], strict=False):
+        name, _, value = assignment.partition("=")
+        if flag == "-c" and name.replace("_", "").isalnum() and value.replace("_", "").isalnum():
+            pairs.append((name, value))
+    return pairs
 
 
 @cache
@@ -81,3 +122,65 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):  # no name for the uid (a container)
         return f"cli:uid{os.getuid()}"
+
+
+ENV_READ_URL = "ONEMAP_DATABASE_READ_URL"
+#: After an unreachable replica, reads stay on the primary this long before trying it again.
+REPLICA_RETRY_S = 30.0
+#: Set for a request that must see its own writes (right after an edit): reads go to the primary.
+PREFER_PRIMARY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "onemap_prefer_primary", default=False
+)
+_log = logging.getLogger("onemap.database")
+
+
+def read_url() -> str | None:
+    """The read replica's URL (``ONEMAP_DATABASE_READ_URL``), when one is configured."""
+    value = os.environ.get(ENV_READ_URL, "").strip()
+    return normalise_url(value) if value else None
+
+
+class ReadRouter:
+    """An engine for reads: connections come from the replica, or from the primary while
+    :data:`PREFER_PRIMARY` is set or the replica cannot be reached (a warning is logged, no
+    error is raised, and the replica is tried again after :data:`REPLICA_RETRY_S`). Anything
+    else (``url``, ``dialect``, ``dispose`` ...) is the primary's."""
+
+    def __init__(self, primary: Engine, replica: Engine) -> None:
+        self.primary = primary
+        self.replica = replica
+        self._replica_down_until = 0.0
+
+    def _source(self) -> Engine:
+        if PREFER_PRIMARY.get() or time.monotonic() < self._replica_down_until:
+            return self.primary
+        return self.replica
+
+    def _replica_failed(self, exc: Exception) -> None:
+        self._replica_down_until = time.monotonic() + REPLICA_RETRY_S
+        _log.warning(
+            "只读副本不可用，改读主库 / read replica unreachable, reading from the primary "
+            "for %.0f s: %s",
+            REPLICA_RETRY_S,
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
+
+    def connect(self) -> Connection:
+        """A connection for reading."""
+        source = self._source()
+        if source is self.primary:
+            return self.primary.connect()
+        try:
+            return self.replica.connect()
+        except OperationalError as exc:
+            self._replica_failed(exc)
+            return self.primary.connect()
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction, for reading."""
+        with self.connect() as connection, connection.begin():
+            yield connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.primary, name)

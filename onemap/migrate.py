@@ -72,16 +72,17 @@ def schema_drift(url: str) -> list[object]:
 
     from accounts.schema import metadata as accounts_metadata
     from cases.schema import metadata as cases_metadata
+    from layers import partitions
     from layers.schema import metadata
-    from monitoring.schema import PARTITION_PREFIX
     from monitoring.schema import metadata as monitoring_metadata
     from notifier.schema import metadata as notifier_metadata
+    from province.schema import metadata as province_metadata
     from reports.schema import metadata as reports_metadata
 
     def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
         if type_ == "table" and name in {"spatial_ref_sys", "alembic_version"}:
             return False
-        if type_ == "table" and name.startswith(PARTITION_PREFIX):  # the archive's months
+        if type_ == "table" and partitions.is_partition_name(name):  # months, defaults
             return False
         return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
@@ -101,6 +102,7 @@ def schema_drift(url: str) -> list[object]:
                         cases_metadata,
                         notifier_metadata,
                         reports_metadata,
+                        province_metadata,
                     ],
                 )
             )

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
 # (the distribution's postgresql-NN-postgis-3), the GDAL command-line tools, and Chromium with CJK
-# fonts for the page's browser tests (and the reports' PDF), PyQGIS for the QGIS project test, and
-# poppler's pdftoppm and LibreOffice Calc (headless) for the reports' tests. Debian/Ubuntu.
+# fonts for the page's browser tests (and the reports' PDF), PyQGIS for the QGIS project test,
+# poppler's pdftoppm and LibreOffice Calc (headless) for the reports' tests, and pgbouncer for
+# the pooler's test. Debian/Ubuntu.
 # Quiet and quick when everything is there already.
 set -euo pipefail
 
@@ -28,6 +29,8 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 # `onemap install-units` writes systemd units; the tests check them with systemd-analyze.
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# The pooler of a province's deployment (transaction pooling), run by its test on loopback.
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -45,7 +48,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk python3-qgis systemd poppler-utils libreoffice-calc-nogui; do
+for p in chromium fonts-noto-cjk python3-qgis systemd poppler-utils libreoffice-calc-nogui pgbouncer; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then
@@ -57,4 +60,8 @@ if [[ " ${missing[*]} " == *" postgis "* ]]; then
 fi
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
 # Debian starts a system-wide cluster on install; onemap runs its own and does not need it.
+# Likewise pgbouncer's system service: the tests and `onemap` start pgbouncers of their own.
+if [[ " ${packages[*]} " == *" pgbouncer "* ]] && command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl disable --now pgbouncer >/dev/null 2>&1 || true
+fi
 echo "installed: ${packages[*]}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from layers import partitions
 from onemap import cluster, migrate
 from onemap.database import ENV_URL, database_url, normalise_url
 
@@ -43,7 +44,77 @@ def up() -> None:
                 err=True,
             )
     migrate.upgrade(url)
+    _maintain(url, partitions.DEFAULT_MONTHS_AHEAD, _retention_from_env())
     click.echo(url)
+
+
+RETENTION_ENV = "ONEMAP_RETENTION_MONTHS"
+
+
+def _retention_from_env() -> int | None:
+    value = os.environ.get(RETENTION_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise click.UsageError(f"{RETENTION_ENV} must be a whole number of months >= 1: {value!r}")
+    return int(value)
+
+
+def _maintain(url: str, months_ahead: int, retention_months: int | None) -> None:
+    from monitoring.schema import ARCHIVE_MONTHS
+    from onemap.database import engine_for
+
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        report = partitions.maintain(
+            connection,
+            months_ahead=months_ahead,
+            retention_months=retention_months,
+            tables=(*partitions.layer_tables(), ARCHIVE_MONTHS),
+        )
+    if report.created:
+        click.echo(f"分区已建 / partitions created: {', '.join(report.created)}", err=True)
+    if report.moved_rows:
+        click.echo(
+            f"移出默认分区 / rows moved out of default partitions: {report.moved_rows}", err=True
+        )
+    if report.detached:
+        click.echo(
+            f"已归档 / detached into schema {partitions.ARCHIVE_SCHEMA}: "
+            f"{', '.join(report.detached)}",
+            err=True,
+        )
+    for table, (rows, earliest, latest) in report.in_default.items():
+        if rows:
+            click.echo(
+                f"默认分区有数据 / {rows} rows of {table} in its default partition "
+                f"({earliest} .. {latest}): months not created for them",
+                err=True,
+            )
+
+
+@db.command()
+@click.option(
+    "--months-ahead",
+    type=click.IntRange(0, 120),
+    default=partitions.DEFAULT_MONTHS_AHEAD,
+    show_default=True,
+    help="提前建立的月分区数 / months created ahead of the current one",
+)
+@click.option(
+    "--retention-months",
+    type=click.IntRange(1, None),
+    default=None,
+    help=f"保留月数，更早的月分区移入归档模式 / detach months older than this into schema "
+    f"{partitions.ARCHIVE_SCHEMA} [default: ${RETENTION_ENV}, else keep all]",
+)
+def maintain(months_ahead: int, retention_months: int | None) -> None:
+    """维护月分区 / keep the monthly partitions: create them ahead, move values waiting in the
+    default partition into their past months, detach months past the retention (idempotent;
+    `onemap db up` runs it too)."""
+    url = database_url()
+    _maintain(url, months_ahead, retention_months or _retention_from_env())
+    click.echo("分区已维护 / partitions maintained")
 
 
 @db.command()
@@ -148,3 +219,41 @@ def restore(source: Path, to_time: str | None, into: Path | None) -> None:
         err=True,
     )
     click.echo(result.url)
+
+
+@db.command()
+@click.option("--start", help="起始时间 / from this time (ISO 8601 with a zone) [default: all]")
+@click.option("--end", help="结束时间 / up to this time, exclusive [default: all]")
+def rollups(start: str | None, end: str | None) -> None:
+    """重建小时/日汇总 / rebuild the hourly and daily rollups of observations from the stored
+    values (the triggers keep them as values arrive; this repairs or refills a window)."""
+    from monitoring import rollups as kept
+    from onemap.database import engine_for
+
+    with engine_for(database_url()).begin() as connection:
+        hours, days = kept.rebuild(connection, _moment(start), _moment(end))
+    click.echo(f"已重建 / rebuilt: {hours} station-hours, {days} station-days")
+
+
+@db.command()
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="备库数据目录（新建）/ the standby's data directory (new or empty)",
+)
+def standby(into: Path) -> None:
+    """建立流复制备库 / start a streaming standby of the own cluster (pg_basebackup -R on
+    loopback) in a data directory of its own; prints its URL for ONEMAP_DATABASE_READ_URL."""
+    from onemap.standby import make_standby
+
+    if _uses_external():
+        raise click.UsageError(f"{ENV_URL} is set: make that server's standby with its own tools")
+    made = make_standby(cluster.Cluster.default(), into)
+    click.echo(
+        f"备库已启动 / standby started in {made.data_dir}; stop it with "
+        f"ONEMAP_DATA_DIR={made.data_dir} onemap db down",
+        err=True,
+    )
+    click.echo(made.url())

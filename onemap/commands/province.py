@@ -1,0 +1,41 @@
+"""``onemap province add-park|harvest|parks``: a provincial instance over many parks."""
+
+from __future__ import annotations
+
+import click
+
+from onemap.database import database_url, engine_for
+
+
+@click.group()
+def province() -> None:
+    """省级汇聚 / a provincial instance: harvest many parks' OGC APIs into one database."""
+
+
+@province.command("add-park")
+@click.argument("code")
+@click.argument("url")
+@click.option("--token", help="该园区签发的令牌，读共享图层 / a bearer token of that park")
+def add_park(code: str, url: str, token: str | None) -> None:
+    """登记园区 / register the park CODE whose OGC API lands at URL (…/ogcapi)."""
+    from province.harvest import add_park as register
+
+    with engine_for(database_url()).begin() as connection:
+        register(connection, code, url, token)
+    click.echo(f"已登记 / registered {code}: {url}")
+
+
+@province.command()
+def harvest() -> None:
+    """汇聚 / harvest every registered park (incrementally where the layer has a time)."""
+    from province.errors import HarvestError
+    from province.harvest import harvest as run
+
+    try:
+        report = run(engine_for(database_url()))
+    except HarvestError as exc:
+        raise click.ClickException(str(exc)) from None
+    for (park, collection), read in sorted(report.read.items()):
+        if read:
+            changed = report.changed[(park, collection)]
+            click.echo(f"{park:<12} {collection:<24} read {read:>7}  changed {changed:>7}")
