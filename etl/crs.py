@@ -205,13 +205,18 @@ def gcj02_to_wgs84(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, 
 
 # --- BD-09 ------------------------------------------------------------------------------------
 
+#: Beyond this many degrees a BD-09 value cannot be a place (NaN compares False: NaN excluded).
+_FAR_OUTSIDE_DEG = 720.0
+
 
 def gcj02_to_bd09(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """BD-09 of GCJ-02 coordinates: a small rotation and scaling about the origin, then a shift."""
     x = np.asarray(lon, dtype=np.float64)
     y = np.asarray(lat, dtype=np.float64)
-    finite = np.isfinite(x) & np.isfinite(y)
-    x = np.where(finite, x, np.nan)  # NaN propagates quietly where inf would warn in sin/cos
+    # Degrees far outside any longitude or latitude are no place (and 1e308 × x_pi overflows):
+    # NaN, which propagates quietly where inf would warn in sin/cos, and the loader reports.
+    finite = (np.abs(x) <= _FAR_OUTSIDE_DEG) & (np.abs(y) <= _FAR_OUTSIDE_DEG)
+    x = np.where(finite, x, np.nan)
     y = np.where(finite, y, np.nan)
     radius = np.hypot(x, y) + 0.00002 * np.sin(y * _BD_X_PI)
     theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _BD_X_PI)
