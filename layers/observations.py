@@ -28,16 +28,6 @@ LAYER = Layer(
         PARAMETER,
         Field("value", T.REAL, "监测值", "Value", aliases=("浓度", "数值")),
         Field("unit", T.TEXT, "单位", "Unit"),
-        # HJ 212-2017 "Cou": the amount discharged in the interval of hour and day data (kg of
-        # a pollutant, m³ of a flow), where the device sends it; the loads prefer it to c × q
-        Field(
-            "cou",
-            T.REAL,
-            "排放量（累计值）",
-            "Amount discharged (HJ 212 Cou)",
-            minimum=0,
-            aliases=("Cou", "排放量"),
-        ),
         # Data flags of HJ 212-2017 (6.6.4): N normal, F stopped, M maintenance, S manual,
         # D fault, C calibration, T over range, B communication fault.
         Field(

@@ -117,7 +117,7 @@ def store_arrivals(
         for value in reading.values:
             if value.registered:
                 registered.append(
-                    (mn, reading.time, value.code, value.value, value.unit, value.flag, value.cou)
+                    (mn, reading.time, value.code, value.value, value.unit, value.flag)
                 )
             else:
                 unregistered.append((arrival, value))

@@ -50,8 +50,6 @@ class Value:
     unit: str
     flag: str
     registered: bool
-    #: the amount discharged in the interval (HJ 212-2017 ``Cou`` of hour and day data)
-    cou: float | None = None
 
 
 @dataclass
@@ -152,28 +150,5 @@ def _read_factor(reading: Reading, factor: Factor, value_field: str) -> None:
         return
     resolved = resolve(factor.code)
     reading.values.append(
-        Value(
-            resolved.code,
-            factor.code,
-            value,
-            resolved.unit,
-            flag,
-            resolved.registered,
-            _amount(reading, factor) if value_field == "Avg" else None,
-        )
+        Value(resolved.code, factor.code, value, resolved.unit, flag, resolved.registered)
     )
-
-
-def _amount(reading: Reading, factor: Factor) -> float | None:
-    """The factor's ``Cou`` (kg of a pollutant, m³ of a flow), when sent and a number ≥ 0."""
-    text = factor.fields.get("Cou")
-    if text is None:
-        return None
-    try:
-        amount = float(text)
-    except ValueError:
-        amount = float("nan")
-    if not amount >= 0 or amount == float("inf"):  # NaN, negative or infinite
-        reading.problems.append(f"{factor.code}的Cou无效 / {factor.code}-Cou={text[:20]!r}")
-        return None
-    return amount

@@ -2,8 +2,8 @@
 
 Per clock hour of an outfall's online station: the device's own amount (HJ 212-2017 ``Cou``,
 kg for a pollutant, m³ for the flow) where it sent one, else the hour's mean concentration ×
-its mean flow × 1 h (the listener stores each value's ``Cou`` in ``observations.cou``; the
-judgement's frame of observations carries none, so loads summed from it are all computed).
+its mean flow × 1 h. (The HJ 212 listener does not store ``Cou`` yet, so :func:`read_hourly`
+gives none and every stored load is computed; :func:`hourly_loads` takes them when it does.)
 Water: mg/L × L/s → C·Q·3.6 g per hour; exhaust: mg/m³ × m³/h → C·Q mg per hour. Hours are
 summed into local days, months and years; the mean concentration of a period is flow-weighted
 (Σ load / Σ volume). Hours without a flow (and without a ``Cou``) give
@@ -54,11 +54,11 @@ LOAD_COLUMNS = [
     "cou_hours",
 ]
 
-#: Hourly means per station, parameter and local clock hour, with the hour's summed ``Cou``
-#: (NULL where the device sent none).
+#: Hourly means per station, parameter and local clock hour (the HJ 212 listener does not store
+#: the devices' Cou yet: every load is computed).
 HOURLY_SQL = """
     SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {zone}) AS hour,
-           avg(value) AS value, min(unit) AS unit, sum(cou) AS cou
+           avg(value) AS value, min(unit) AS unit, NULL::float AS cou
     FROM observations
     WHERE station_code = ANY({stations}) AND time >= {start} AND time < {end}
       AND (flag IS NULL OR flag = 'N')
@@ -182,18 +182,9 @@ def hourly_from_observations(
             "unit": mine["unit"].astype(object).to_numpy(),
         }
     )
-    if "cou" in mine:
-        frame["cou"] = mine["cou"].to_numpy(dtype=float)
     grouped = frame.groupby(["station_code", "parameter", "hour"], sort=False)
-    if "cou" in frame:
-        out = grouped.agg(
-            value=("value", "mean"),
-            unit=("unit", "first"),
-            cou=("cou", lambda c: c.sum(min_count=1)),
-        ).reset_index()
-    else:
-        out = grouped.agg(value=("value", "mean"), unit=("unit", "first")).reset_index()
-        out["cou"] = np.nan  # the judgement's frame carries no Cou
+    out = grouped.agg(value=("value", "mean"), unit=("unit", "first")).reset_index()
+    out["cou"] = np.nan  # the observations carry no Cou yet
     return out
 
 
@@ -210,30 +201,26 @@ def _sql_case(column: str, factors: Mapping[str, float]) -> str:
 LOADS_SQL = f"""
     WITH hourly AS (
         SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {{zone}}) AS hour,
-               avg(value) AS value, min(unit) AS unit, sum(cou) AS cou
+               avg(value) AS value, min(unit) AS unit
         FROM observations
         WHERE station_code = ANY({{stations}}) AND time >= {{start}} AND time < {{end}}
           AND value IS NOT NULL AND (flag IS NULL OR flag = 'N')
         GROUP BY 1, 2, 3
     ), flow AS (
-        SELECT station_code, hour,
-               coalesce(cou, value * {_sql_case("unit", FLOW_M3H)}) AS volume_m3
+        SELECT station_code, hour, value * {_sql_case("unit", FLOW_M3H)} AS volume_m3
         FROM hourly WHERE parameter IN {FLOW_PARAMETERS!r}
     ), hour_loads AS (
-        SELECT h.station_code, h.parameter, h.hour, h.unit, f.volume_m3, h.cou,
-               coalesce(
-                   h.cou, h.value * {_sql_case("h.unit", CONCENTRATION_KGM3)} * f.volume_m3
-               ) AS load_kg
-        FROM hourly h LEFT JOIN flow f USING (station_code, hour)
-        WHERE h.parameter NOT IN {FLOW_PARAMETERS!r}
-          AND {_sql_case("h.unit", CONCENTRATION_KGM3)} IS NOT NULL
+        SELECT h.station_code, h.parameter, h.hour, h.unit, f.volume_m3,
+               h.value * {_sql_case("h.unit", CONCENTRATION_KGM3)} * f.volume_m3 AS load_kg
+        FROM hourly h JOIN flow f USING (station_code, hour)
+        WHERE h.parameter NOT IN {FLOW_PARAMETERS!r} AND f.volume_m3 IS NOT NULL
     )
     SELECT station_code, parameter,
            CASE WHEN grouping(day) = 0 THEN 'day'
                 WHEN grouping(month) = 0 THEN 'month' ELSE 'year' END AS interval,
            coalesce(day, month, year) AS period_start,
            sum(load_kg) AS load_kg, sum(volume_m3) AS volume_m3, min(unit) AS unit,
-           count(*) AS hours, count(cou) AS cou_hours
+           count(*) AS hours
     FROM (
         SELECT *, date_trunc('day', hour)::date AS day, date_trunc('month', hour)::date AS month,
                date_trunc('year', hour)::date AS year
@@ -252,7 +239,8 @@ def loads_in_database(
     zone: str,
     intervals: tuple[str, ...] = ("day", "month", "year"),
 ) -> pd.DataFrame:
-    """What :func:`period_loads` gives for each interval, computed by :data:`LOADS_SQL`."""
+    """What :func:`period_loads` gives for each interval, computed by :data:`LOADS_SQL` (no
+    device ``Cou`` is stored yet: ``cou_hours`` is 0)."""
     query = psycopg.sql.SQL(LOADS_SQL).format(
         zone=psycopg.sql.Literal(zone),
         stations=psycopg.sql.Literal(stations),
@@ -266,7 +254,7 @@ def loads_in_database(
         rows = cursor.fetchall()
     columns = [
         "station_code", "parameter", "interval", "period_start", "load_kg", "volume_m3", "unit",
-        "hours", "cou_hours",
+        "hours",
     ]  # fmt: skip
     out = pd.DataFrame(rows, columns=columns)
     out = out[out["interval"].isin(intervals).to_numpy()].reset_index(drop=True)
@@ -276,7 +264,7 @@ def loads_in_database(
     volume = out["volume_m3"].where(out["volume_m3"] > 0)
     out["mean_concentration"] = out["load_kg"] / volume / factor
     out["hours"] = out["hours"].astype(int)
-    out["cou_hours"] = out["cou_hours"].astype(int)
+    out["cou_hours"] = 0
     return out.sort_values(["interval", "station_code", "parameter", "period_start"])
 
 

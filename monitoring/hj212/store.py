@@ -30,14 +30,7 @@ from etl.upsert import upsert
 from layers import get_layer
 from layers.outfalls import ONLINE_STATION_RADIUS_M
 from layers.parameters import BY_CODE
-from monitoring.hj212.codec import (
-    DATA_FLAGS,
-    VALUE_FIELD,
-    Factor,
-    FrameError,
-    Packet,
-    parse_time,
-)
+from monitoring.hj212.codec import DATA_FLAGS, VALUE_FIELD, FrameError, Packet, parse_time
 
 log = logging.getLogger("onemap.hj212")
 
@@ -46,9 +39,9 @@ OUTFALL_STATION_RADIUS_M = ONLINE_STATION_RADIUS_M
 DEFAULT_KINDS: frozenset[str] = frozenset({"hour"})
 ALL_KINDS: frozenset[str] = frozenset({"realtime", "minute", "hour", "day"})
 
-#: One stored value: (MN, time, parameter, value, unit, flag, Cou or None).
-ValueRow = tuple[str, pd.Timestamp, str, float, str, str, float | None]
-OBSERVATION_COLUMNS = ["station_code", "time", "parameter", "value", "unit", "flag", "cou"]
+#: One stored value: (MN, time, parameter, value, unit, flag).
+ValueRow = tuple[str, pd.Timestamp, str, float, str, str]
+OBSERVATION_COLUMNS = ["station_code", "time", "parameter", "value", "unit", "flag"]
 
 
 def packet_values(packet: Packet, zone: zoneinfo.ZoneInfo, kinds: Iterable[str]) -> list[ValueRow]:
@@ -90,18 +83,8 @@ def packet_values(packet: Packet, zone: zoneinfo.ZoneInfo, kinds: Iterable[str])
         if parameter is None:
             log.warning("MN %s: 未知因子 / unknown factor %s skipped", packet.mn, factor.code)
             continue
-        rows.append((packet.mn, stamp, factor.code, value, parameter.unit, flag, _cou(factor)))
+        rows.append((packet.mn, stamp, factor.code, value, parameter.unit, flag))
     return rows if kind in set(kinds) else []
-
-
-def _cou(factor: Factor) -> float | None:
-    """A factor's HJ 212 ``Cou`` (the interval's amount) when it sent a number ≥ 0."""
-    text = factor.fields.get("Cou")
-    try:
-        amount = float(text) if text is not None else None
-    except ValueError:
-        return None
-    return amount if amount is not None and 0 <= amount < float("inf") else None
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """What enterprises declare is reviewed (Jiangsu 7.1.1, 7.4.2-7.4.9): the declared registers
 gain their review fields; operating-condition points with their alarm thresholds (7.4.7) and
 the manual and fugitive monitoring results enterprises enter (7.4.2, 7.4.3) are new declared
-layers, each with its audit triggers (the tables generated from the registry, reviewed); the
-observations keep the devices' HJ 212 ``Cou`` (the amount of each hour) where sent. Rows
+layers, each with its audit triggers (the tables generated from the registry, reviewed). Rows
 stored before are the office's loads: they are accepted; a new row is submitted unless the
 writer says otherwise (``accounts.policy.review_on_write``).
 
@@ -63,14 +62,6 @@ CREATED = ("operating_conditions", "manual_monitoring")
 def upgrade() -> None:
     for table in DECLARED:
         _add_review(table)
-    # the devices' own amounts (HJ 212-2017 Cou): a nullable column, no rewrite of the table
-    op.add_column(
-        "observations",
-        sa.Column(
-            "cou", sa.Double(), nullable=True, comment="排放量（累计值） / Amount discharged (HJ 212 Cou)"
-        ),
-    )
-    op.create_check_constraint(op.f("ck_observations_cou_min"), "observations", '"cou" >= 0')
     op.create_geospatial_table(
         "operating_conditions",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -256,8 +247,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint(op.f("ck_observations_cou_min"), "observations", type_="check")
-    op.drop_column("observations", "cou")
     op.drop_index(
         op.f("ix_manual_monitoring_credit_code_sampled_at"),
         table_name="manual_monitoring",
