@@ -4,7 +4,8 @@ with their alarm thresholds (Jiangsu 7.4.7) and manual and fugitive monitoring r
 
 The thresholds are set from the online series themselves, so that an alarm is rare: a fan's
 flue-gas flow (a stack's ``a00000``) below 60 % of its median hour means the facility stopped;
-a wastewater plant's flow (``w00000``) below 40 %, its pumps.
+a wastewater plant's flow (``w00000``) below 40 %, its pumps. The first point's threshold is
+set just above its 4th-lowest hour, so that the demo shows a few alarms.
 """
 
 from __future__ import annotations
@@ -57,14 +58,21 @@ def operating_conditions(
                     "station_code": station.code,
                     "parameter": parameter,
                     "unit": "m³/h" if parameter == "a00000" else "L/s",
-                    "lower_limit": round(
-                        float(np.floor(share * np.median(values) / step) * step), 1
-                    ),
+                    "lower_limit": _threshold(values, share, step, alarming=not rows),
                     "upper_limit": None,
                 }
             )
             places.append((station.u, station.v))
     return rows, places
+
+
+def _threshold(values: np.ndarray, share: float, step: float, alarming: bool) -> float:
+    """A low-flow alarm threshold: ``share`` of the median hour, rounded down to ``step``; for
+    the demo's one alarming point, the 4th-lowest hour of the year rounded up (a few alarms)."""
+    if alarming:
+        fourth = float(np.sort(values[~np.isnan(values)])[3])
+        return round(float(np.ceil(fourth / step) * step), 1)
+    return round(float(np.floor(share * np.median(values) / step) * step), 1)
 
 
 def manual_monitoring(outfalls: list[Outfall], rng: np.random.Generator) -> list[dict[str, object]]:
