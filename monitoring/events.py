@@ -7,7 +7,8 @@ into notices under PostgreSQL's 8,000-byte payload limit). PostgreSQL delivers t
 the transaction commits, so nothing is announced that was not stored.
 
 :class:`EventHub` (one per API process) holds one connection LISTENing, reads each changed
-alert once, and hands every event to the subscribers' queues; the ``/events`` route filters
+alert once (the notices waiting are taken together, their alerts read in one query), and hands
+every event to the subscribers' queues; the ``/events`` route filters
 them per user (``accounts.policy``) and writes them as Server-Sent Events.
 """
 
@@ -26,7 +27,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from monitoring.alerts import AlertChange, alert_row
+from monitoring.alerts import AlertChange, alert_rows
 
 log = logging.getLogger("onemap.events")
 CHANNEL = "onemap_events"
@@ -151,23 +152,35 @@ class EventHub:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
                     while not self._stop.is_set():
-                        for notice in connection.notifies(timeout=1.0):
-                            self._dispatch(notice.payload)
+                        first = connection.notifies(timeout=1.0, stop_after=1)
+                        waiting = [n.payload for n in first]
+                        # and every notice already here: one read of their alerts, not one each
+                        waiting += [n.payload for n in connection.notifies(timeout=0)]
+                        if waiting:
+                            self._dispatch_all(waiting)
             except psycopg.OperationalError as exc:
                 self.listening.clear()
                 log.warning("事件连接断开，重连 / event connection lost, retrying: %s", exc)
                 self._stop.wait(2.0)
 
-    def _dispatch(self, payload: str) -> None:
-        try:
-            message = json.loads(payload)
-        except ValueError:
-            return
-        if message.get("type") == "alert":
+    def _dispatch_all(self, payloads: list[str]) -> None:
+        """Publish the events of ``payloads`` in their order (alerts read in one query)."""
+        messages = []
+        for payload in payloads:
+            try:
+                messages.append(json.loads(payload))
+            except ValueError:
+                continue
+        ids = [int(m["id"]) for m in messages if m.get("type") == "alert"]
+        rows = {}
+        if ids:
             with self.engine.connect() as connection:
-                row = alert_row(connection, int(message["id"]))
-            if row is not None:
-                self.publish(Event("alert", {"change": message.get("change"), "alert": row}))
-        elif message.get("type") == "values":
-            for code, entry in message.get("stations", {}).items():
-                self.publish(Event("values", {"station_code": code, **entry}))
+                rows = alert_rows(connection, sorted(set(ids)))
+        for message in messages:
+            if message.get("type") == "alert":
+                row = rows.get(int(message["id"]))
+                if row is not None:
+                    self.publish(Event("alert", {"change": message.get("change"), "alert": row}))
+            elif message.get("type") == "values":
+                for code, entry in message.get("stations", {}).items():
+                    self.publish(Event("values", {"station_code": code, **entry}))
