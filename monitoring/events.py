@@ -38,17 +38,22 @@ SUBSCRIBER_BACKLOG = 2000
 
 
 def _chunks(stations: dict[str, Any]) -> Iterable[str]:
-    chunk: dict[str, Any] = {}
-    size = 0
+    """The ``values`` notices of ``stations``, each under :data:`MAX_PAYLOAD_BYTES`: every
+    station's entry is encoded once and the notices are joined from those texts."""
+    head, tail = '{"type": "values", "stations": {', "}}"
+    parts: list[str] = []
+    frame_bytes = len(head) + len(tail)
+    size = frame_bytes
     for code, entry in stations.items():
-        text = json.dumps({code: entry}, ensure_ascii=False)
-        if chunk and size + len(text.encode()) > MAX_PAYLOAD_BYTES:
-            yield json.dumps({"type": "values", "stations": chunk}, ensure_ascii=False)
-            chunk, size = {}, 0
-        chunk[code] = entry
-        size += len(text.encode())
-    if chunk:
-        yield json.dumps({"type": "values", "stations": chunk}, ensure_ascii=False)
+        text = f"{json.dumps(code, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}"
+        length = len(text.encode()) + 2
+        if parts and size + length > MAX_PAYLOAD_BYTES:
+            yield head + ", ".join(parts) + tail
+            parts, size = [], frame_bytes
+        parts.append(text)
+        size += length
+    if parts:
+        yield head + ", ".join(parts) + tail
 
 
 def fresh_values(observations: pd.DataFrame) -> dict[str, Any]:
