@@ -161,6 +161,21 @@ def alert_row(connection: sa.Connection, alert_id: int) -> dict[str, Any] | None
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
 
 
+def alert_rows(connection: sa.Connection, alert_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The alerts ``alert_ids`` as :func:`alert_row` gives each, read in one query."""
+    if not alert_ids:
+        return {}
+    rows = connection.execute(
+        sa.text(f"SELECT {_COLUMNS} FROM alerts WHERE id = ANY(:ids)"), {"ids": alert_ids}
+    ).mappings()
+    return {
+        int(row["id"]): {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()
+        }
+        for row in rows
+    }
+
+
 def open_alert(connection: sa.Connection, values: dict[str, Any]) -> AlertChange:
     """Insert an open alert (``values``: the columns of :data:`_OPEN`, missing ones None)."""
     names = (
@@ -206,10 +221,17 @@ def flush_extended(connection: sa.Connection, alerts: Iterable[ActiveAlert]) -> 
         return []
     connection.execute(
         sa.text(
-            "UPDATE alerts SET last_time = :last_time, value = :value, peak = :peak,"
-            " updated_at = now() WHERE id = :id"
+            "UPDATE alerts a SET last_time = u.last_time, value = u.value, peak = u.peak,"
+            " updated_at = now() FROM unnest(CAST(:ids AS bigint[]),"
+            " CAST(:last_times AS timestamptz[]), CAST(:values AS float8[]),"
+            " CAST(:peaks AS float8[])) AS u(id, last_time, value, peak) WHERE a.id = u.id"
         ),
-        [{"id": a.id, "last_time": a.last_time, "value": a.value, "peak": a.peak} for a in dirty],
+        {
+            "ids": [a.id for a in dirty],
+            "last_times": [a.last_time for a in dirty],
+            "values": [a.value for a in dirty],
+            "peaks": [a.peak for a in dirty],
+        },
     )
     changes = [
         AlertChange("updated", a.id, a.kind, a.station_code)
@@ -219,6 +241,25 @@ def flush_extended(connection: sa.Connection, alerts: Iterable[ActiveAlert]) -> 
     for a in dirty:
         a.dirty = False
     return changes
+
+
+def close_alerts(
+    connection: sa.Connection, closing: list[tuple[ActiveAlert, dt.datetime]]
+) -> list[AlertChange]:
+    """:func:`close_alert` for several alerts in one statement, in order."""
+    if not closing:
+        return []
+    connection.execute(
+        sa.text(
+            "UPDATE alerts a SET state = 'closed', closed_at = u.closed_at, updated_at = now()"
+            " FROM unnest(CAST(:ids AS bigint[]), CAST(:times AS timestamptz[]))"
+            " AS u(id, closed_at) WHERE a.id = u.id"
+        ),
+        {"ids": [a.id for a, _ in closing], "times": [t for _, t in closing]},
+    )
+    for alert, _ in closing:
+        alert.state = "closed"
+    return [AlertChange("closed", a.id, a.kind, a.station_code) for a, _ in closing]
 
 
 def close_alert(

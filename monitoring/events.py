@@ -7,7 +7,8 @@ into notices under PostgreSQL's 8,000-byte payload limit). PostgreSQL delivers t
 the transaction commits, so nothing is announced that was not stored.
 
 :class:`EventHub` (one per API process) holds one connection LISTENing, reads each changed
-alert once, and hands every event to the subscribers' queues; the ``/events`` route filters
+alert once (the notices waiting are taken together, their alerts read in one query), and hands
+every event to the subscribers' queues; the ``/events`` route filters
 them per user (``accounts.policy``) and writes them as Server-Sent Events.
 """
 
@@ -27,7 +28,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from monitoring.alerts import AlertChange, alert_row
+from monitoring.alerts import AlertChange, alert_rows
 
 log = logging.getLogger("onemap.events")
 CHANNEL = "onemap_events"
@@ -40,17 +41,22 @@ SUBSCRIBER_BACKLOG = 2000
 
 
 def _chunks(stations: dict[str, Any]) -> Iterable[str]:
-    chunk: dict[str, Any] = {}
-    size = 0
+    """The ``values`` notices of ``stations``, each under :data:`MAX_PAYLOAD_BYTES`: every
+    station's entry is encoded once and the notices are joined from those texts."""
+    head, tail = '{"type": "values", "stations": {', "}}"
+    parts: list[str] = []
+    frame_bytes = len(head) + len(tail)
+    size = frame_bytes
     for code, entry in stations.items():
-        text = json.dumps({code: entry}, ensure_ascii=False)
-        if chunk and size + len(text.encode()) > MAX_PAYLOAD_BYTES:
-            yield json.dumps({"type": "values", "stations": chunk}, ensure_ascii=False)
-            chunk, size = {}, 0
-        chunk[code] = entry
-        size += len(text.encode())
-    if chunk:
-        yield json.dumps({"type": "values", "stations": chunk}, ensure_ascii=False)
+        text = f"{json.dumps(code, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}"
+        length = len(text.encode()) + 2
+        if parts and size + length > MAX_PAYLOAD_BYTES:
+            yield head + ", ".join(parts) + tail
+            parts, size = [], frame_bytes
+        parts.append(text)
+        size += length
+    if parts:
+        yield head + ", ".join(parts) + tail
 
 
 def fresh_values(observations: pd.DataFrame) -> dict[str, Any]:
@@ -172,26 +178,40 @@ class EventHub:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
                     while not self._stop.is_set():
-                        for notice in connection.notifies(timeout=1.0):
-                            self._dispatch(notice.payload)
+                        first = connection.notifies(timeout=1.0, stop_after=1)
+                        waiting = [n.payload for n in first]
+                        # and every notice already here: one read of their alerts, not one each
+                        waiting += [n.payload for n in connection.notifies(timeout=0)]
+                        if waiting:
+                            self._dispatch_all(waiting)
             except psycopg.OperationalError as exc:
                 self.listening.clear()
                 log.warning("事件连接断开，重连 / event connection lost, retrying: %s", exc)
                 self._stop.wait(2.0)
 
-    def _dispatch(self, payload: str) -> None:
-        try:
-            message = json.loads(payload)
-        except ValueError:
-            return
-        if message.get("type") == "forget":
-            for forget in self._forgetters:
-                forget(str(message.get("key", "")))
-        elif message.get("type") == "alert":
+    def _dispatch_all(self, payloads: list[str]) -> None:
+        """Publish the events of ``payloads`` in their order (alerts read in one query), and
+        pass sign-outs (``forget``) to the processes' credential caches."""
+        messages = []
+        for payload in payloads:
+            try:
+                messages.append(json.loads(payload))
+            except ValueError:
+                continue
+        for message in messages:
+            if message.get("type") == "forget":
+                for forget in self._forgetters:
+                    forget(str(message.get("key", "")))
+        ids = [int(m["id"]) for m in messages if m.get("type") == "alert"]
+        rows = {}
+        if ids:
             with self.engine.connect() as connection:
-                row = alert_row(connection, int(message["id"]))
-            if row is not None:
-                self.publish(Event("alert", {"change": message.get("change"), "alert": row}))
-        elif message.get("type") == "values":
-            for code, entry in message.get("stations", {}).items():
-                self.publish(Event("values", {"station_code": code, **entry}))
+                rows = alert_rows(connection, sorted(set(ids)))
+        for message in messages:
+            if message.get("type") == "alert":
+                row = rows.get(int(message["id"]))
+                if row is not None:
+                    self.publish(Event("alert", {"change": message.get("change"), "alert": row}))
+            elif message.get("type") == "values":
+                for code, entry in message.get("stations", {}).items():
+                    self.publish(Event("values", {"station_code": code, **entry}))
