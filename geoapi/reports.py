@@ -4,7 +4,8 @@
   public ones), as a page or, with ``?f=json`` or ``Accept: application/json``, as JSON;
 * ``GET /reports/{id}/{pdf|xlsx}``: a run's file, when the policy lets the user read it;
 * ``GET /public``: the public disclosure page (Jiangsu 7.8.3): the park's published notices and
-  the public reports (the annual environmental quality report), for anyone;
+  the public reports (the annual environmental quality report), for anyone; for staff with a
+  form to publish a notice and a button to withdraw each;
 * ``POST /public/notices`` (JSON: ``title_zh``, ``body_zh``, optional ``title_en``,
   ``body_en``, ``category``) publishes a notice; ``POST /public/notices/{id}/withdraw``
   withdraws one: staff (``accounts.policy.may_publish_notices``).
@@ -30,6 +31,7 @@ from reports import notices
 from reports.errors import ReportError, ReportNotFoundError
 from reports.gather import park_name
 from reports.runs import Run, get_run, list_runs
+from reports.schema import CATEGORIES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "reports" / "templates"
 MEDIA = {
@@ -133,10 +135,14 @@ def install(app: Flask) -> None:
             return _json({"notices": published, "runs": [_run_json(r, root()) for r in runs]})
         with db.connect() as connection:
             name = park_name(connection)
+        principal = current_principal()
         return _page(
             park_name=name, title_zh="信息公开", title_en="Public disclosure",
             reports_zh="公开报告", reports_en="Public reports", runs=runs, notices=published,
-            root=root(),
+            root=root(), may_publish=policy.may_publish_notices(principal),
+            # a signed-in browser sends its session's CSRF token with the form's POST
+            csrf_header=auth.CSRF_HEADER, csrf_token=principal.csrf_token,
+            categories=[(k, f"{zh} / {en}") for k, (zh, en) in CATEGORIES.items()],
         )  # fmt: skip
 
     def respond(action: Any) -> Response:

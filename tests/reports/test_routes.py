@@ -141,6 +141,19 @@ def test_staff_publish_and_withdraw_notices(
     assert client.post("/public/notices/999999999/withdraw", headers=staff).status_code == 404
 
 
+def test_staff_see_the_publishing_form_and_others_do_not(
+    client: FlaskClient, demo_accounts: dict[str, Any]
+) -> None:
+    for who, shown in (("anonymous", False), ("ent_a", False), ("staff", True)):
+        html = client.get("/public", headers=demo_accounts["headers"][who]).get_data(as_text=True)
+        assert ('id="notice-form"' in html) is shown, who
+        assert ("/public/notices" in html) is shown, who
+    page = client.get("/public", headers=demo_accounts["headers"]["staff"])
+    # the inline script carries the response's CSP nonce
+    nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
