@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from layers import (
     alerts,
-    campaign_samples,
     cameras,
+    campaign_samples,
     carbon_accounts,
     clues,
     discharge_loads,

@@ -98,7 +98,14 @@ LAYER = Layer(
         Field("linked_code", T.TEXT, "关联对象编码", "Linked feature", aliases=("关联编码",)),
     ),
     natural_key=("code",),
-    style=Style(color="#54278f", by="kind", palette=KIND_COLOURS, radius=4, cluster=True),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#54278f",
+        by="kind",
+        palette=KIND_COLOURS,
+        radius=4,
+        cluster=True,
+    ),
     popup=("name", "code", "kind", "linked_layer", "linked_code"),
     source="Jiangsu 7.7.1-7.7.4; GB/T 28181-2016",
 )

@@ -57,7 +57,11 @@ LAYER = Layer(
     natural_key=("depot", "name"),
     owner_field="owner",
     enterprise_writable=True,
-    style=Style(color="#1a9850", radius=6),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#1a9850",
+        radius=6,
+    ),
     popup=("depot", "name", "kind", "quantity", "unit", "owner"),
     source="Jiangsu 7.6.2, 7.6.3",
 )

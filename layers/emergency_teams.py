@@ -39,7 +39,11 @@ LAYER = Layer(
         PHONE,
     ),
     natural_key=("name",),
-    style=Style(color="#08519c", radius=7),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#08519c",
+        radius=7,
+    ),
     popup=("name", "kind", "people", "equipment"),
     source="Jiangsu 7.6.3",
 )

@@ -60,7 +60,14 @@ LAYER = Layer(
         Field("operator", T.TEXT, "运营单位", "Operator", aliases=("运营单位名称", "管理单位")),
     ),
     natural_key=("name",),
-    style=Style(color="#ff7f00", by="kind", palette=KIND_COLOURS, weight=4, radius=8),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#ff7f00",
+        by="kind",
+        palette=KIND_COLOURS,
+        weight=4,
+        radius=8,
+    ),
     popup=("name", "kind", "capacity", "capacity_unit", "operator"),
     source="Jiangsu 7.2.1, 7.8.1; Guangxi Appendix L 3(3)",
 )

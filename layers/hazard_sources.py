@@ -92,7 +92,14 @@ LAYER = Layer(
     natural_key=("code",),
     owner_field="credit_code",
     enterprise_writable=True,
-    style=Style(color="#cb181d", fill="#fb6a4a", by="level", palette=LEVEL_COLOURS, radius=8),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#cb181d",
+        fill="#fb6a4a",
+        by="level",
+        palette=LEVEL_COLOURS,
+        radius=8,
+    ),
     popup=(
         "name",
         "code",

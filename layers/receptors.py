@@ -57,6 +57,7 @@ LAYER = Layer(
     ),
     natural_key=("name",),
     style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
         color="#e7298a",
         by="category",
         palette=(

@@ -76,7 +76,13 @@ LAYER = Layer(
     ),
     natural_key=("code",),
     owner_field="credit_code",
-    style=Style(color="#6a51a3", by="kind", palette=KIND_COLOURS, radius=5),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#6a51a3",
+        by="kind",
+        palette=KIND_COLOURS,
+        radius=5,
+    ),
     popup=("code", "name", "kind", "capacity_m3", "credit_code", "sewer_node", "state"),
     source="Jiangsu 7.8.1; Guangxi Appendix L 3(3)",
 )

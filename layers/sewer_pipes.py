@@ -62,6 +62,7 @@ LAYER = Layer(
     ),
     natural_key=("code",),
     style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
         color="#8c510a",
         weight=2,
         by="system",

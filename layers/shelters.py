@@ -32,7 +32,12 @@ LAYER = Layer(
         PHONE,
     ),
     natural_key=("name",),
-    style=Style(color="#006837", fill="#78c679", radius=8),
+    style=Style(
+        on_phone=False,  # a layer of its tool or module, not of the phone overview
+        color="#006837",
+        fill="#78c679",
+        radius=8,
+    ),
     popup=("name", "capacity_people", "area_m2", "address"),
     source="Jiangsu 7.6.3",
 )

@@ -133,8 +133,10 @@ class Field:
 class Style:
     """Hints for the web map. Colours are CSS colours; ``by`` names the field that picks one.
 
-    ``visible`` says whether the layer is on when the page opens; ``min_zoom`` hides a dense
-    layer until the view is close enough; ``cluster`` groups dense points.
+    ``visible`` says whether the layer is on when the page opens; ``on_phone`` whether it is on
+    when it opens on a phone-sized screen (the decision maker's overview: fewer layers, each
+    legible at 390 px; None: as ``visible``); ``min_zoom`` hides a dense layer until the view
+    is close enough; ``cluster`` groups dense points.
     """
 
     color: str = "#3388ff"
@@ -144,6 +146,7 @@ class Style:
     by: str | None = None
     palette: tuple[tuple[str | int, str], ...] = ()
     visible: bool = True
+    on_phone: bool | None = None
     min_zoom: int | None = None
     cluster: bool = False
     arrows: bool = False

@@ -147,6 +147,7 @@ def layer_config(
             "by": style.by,
             "palette": {str(value): colour for value, colour in style.palette},
             "visible": style.visible,
+            "on_phone": style.visible if style.on_phone is None else style.on_phone,
             "min_zoom": style.min_zoom,
             "cluster": style.cluster,
             "arrows": style.arrows,

@@ -41,6 +41,8 @@ def test_every_geometric_layer_is_on_the_page_in_its_group(html: str) -> None:
         assert cfg["group"] == layer.group.value
         assert (cfg["zh"], cfg["en"]) == (layer.zh, layer.en)
         assert cfg["style"]["visible"] == layer.style.visible
+        on_phone = layer.style.visible if layer.style.on_phone is None else layer.style.on_phone
+        assert cfg["style"]["on_phone"] == on_phone
         assert cfg["style"]["min_zoom"] == layer.style.min_zoom
         assert cfg["style"]["palette"] == {str(v): c for v, c in layer.style.palette}
     groups = {g["id"]: (g["zh"], g["en"]) for g in config["groups"]}

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from layers import REGISTRY
+from layers.spec import Access
+
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 20_000
 MIN_TARGET_PX = 44
@@ -102,6 +105,27 @@ def test_the_overview_sheet_shows_the_park_at_a_glance(phone: Any, artifacts_dir
     assert phone.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
     phone.screenshot(path=str(artifacts_dir / "phone-01-overview.png"))
     _close(phone, "overview")
+
+
+def test_a_phone_opens_with_the_overview_layers_and_a_link_may_ask_for_more(
+    phone: Any, site_url: str
+) -> None:
+    on = "() => Object.values(window.onemap.layers).filter((s) => window.onemap.map"
+    on += ".hasLayer(s.holder)).map((s) => s.cfg.id)"
+    expected = [
+        layer.id
+        for layer in REGISTRY
+        if layer.geometry is not None
+        and layer.access is Access.PUBLIC
+        and (layer.style.visible if layer.style.on_phone is None else layer.style.on_phone)
+    ]
+    assert sorted(phone.evaluate(on)) == sorted(expected)
+    assert "cameras" not in expected and "enterprises" in expected
+    # a link sent from a desktop names its layers: the phone shows those
+    phone.goto(site_url + "/#layers=enterprises,cameras")
+    phone.wait_for_selector(".leaflet-container[data-ready]")
+    phone.wait_for_function("window.onemap.map.hasLayer(window.onemap.layers.cameras.holder)")
+    assert sorted(phone.evaluate(on)) == ["cameras", "enterprises"]
 
 
 def test_the_layers_sheet_switches_a_layer_on_and_off(phone: Any, artifacts_dir: Path) -> None:

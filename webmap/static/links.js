@@ -51,9 +51,10 @@
       this.following = false;
     }
 
-    /* Whether a layer starts switched on: as the link says, else as its style says. */
+    /* Whether a layer starts switched on: as the link says, else as its style says (for this
+     * screen: onemap.js onAtStart). */
     layerOn(cfg) {
-      return this.asked.layers ? this.asked.layers.includes(cfg.id) : !!cfg.style.visible;
+      return this.asked.layers ? this.asked.layers.includes(cfg.id) : this.app.onAtStart(cfg);
     }
 
     /* Set the link's view; false when it holds none (the page then fits the park). */

@@ -68,6 +68,13 @@
     }
 
     t(key) { return TEXT[this.lang][key] || key; }
+    /* Whether a layer is on when the page opens without a link naming the layers: on a
+     * phone-sized screen the overview's few (style.on_phone), else style.visible. */
+    onAtStart(cfg) {
+      const phone = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
+      return !!(phone ? cfg.style.on_phone : cfg.style.visible);
+    }
+
     title(obj) { return obj ? obj[this.lang] || obj.zh : ""; }
 
     start() {
@@ -83,7 +90,7 @@
       this.links = window.OneMapLinks ? new window.OneMapLinks(this) : null;
       const view = this.links && this.links.restoreView() ? Promise.resolve() : this.fitToPark();
       for (const cfg of this.config.layers) {
-        if (this.links ? this.links.layerOn(cfg) : cfg.style.visible) this.layers[cfg.id].holder.addTo(map);
+        if (this.links ? this.links.layerOn(cfg) : this.onAtStart(cfg)) this.layers[cfg.id].holder.addTo(map);
       }
       L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
       this.addCoordinates();
@@ -179,7 +186,7 @@
         const state = this.layers[cfg.id];
         if (!state) {
           this.layers[cfg.id] = this.makeLayer(cfg);
-          const on = this.links ? this.links.layerOn(cfg) : cfg.style.visible;
+          const on = this.links ? this.links.layerOn(cfg) : this.onAtStart(cfg);
           if (on && personal) this.layers[cfg.id].holder.addTo(this.map);
         } else if (JSON.stringify(state.cfg) !== JSON.stringify(cfg)) {
           state.cfg = cfg;
