@@ -4,6 +4,7 @@ client would be seen by (or collide with) the other's."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -47,6 +48,7 @@ def pooled_url(db_url: str) -> Iterator[str]:
         yield bouncer.url(str(parsed.database))
     finally:
         bouncer.stop()
+        shutil.rmtree(directory, ignore_errors=True)  # its auth file holds the password
 
 
 def test_two_clients_on_one_server_connection(
