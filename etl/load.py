@@ -151,7 +151,7 @@ def load_file(
                 leaves = (
                     "SELECT brin_summarize_new_values(relid) FROM "
                     "pg_partition_tree(CAST(:i AS regclass)) WHERE isleaf"
-                    if layer.partitioned_by
+                    if _is_partitioned(connection, layer.id)
                     else "SELECT brin_summarize_new_values(CAST(:i AS regclass))"
                 )
                 for name in brin_index_names(layer):
@@ -266,7 +266,16 @@ def _ensure_months(engine: sa.Engine, layer: Layer, times: pd.Series) -> None:
     firsts = [dt.datetime(m // 12, m % 12 + 1, 1, tzinfo=dt.UTC) for m in months]
     if firsts:
         with engine.begin() as connection:
-            ensure_months_of(connection, MonthlyTable(layer.id, str(layer.partitioned_by)), firsts)
+            if _is_partitioned(connection, layer.id):  # (not yet, in a database before 0013)
+                spec = MonthlyTable(layer.id, str(layer.partitioned_by))
+                ensure_months_of(connection, spec, firsts)
+
+
+def _is_partitioned(connection: sa.Connection, table: str) -> bool:
+    kind = connection.execute(
+        sa.text("SELECT relkind FROM pg_class WHERE oid = to_regclass(:t)"), {"t": f'"{table}"'}
+    ).scalar_one_or_none()
+    return kind == "p"
 
 
 def _database_error(exc: Exception, layer: Layer) -> DatabaseError:

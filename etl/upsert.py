@@ -134,7 +134,9 @@ def upsert(
 STAGED_ID = "onemap_staged_id"
 
 
-def _number_staged_rows(cursor: psycopg.Cursor[object], stage: sql.Identifier, table: str) -> None:
+def _number_staged_rows(
+    cursor: psycopg.Cursor[tuple[object, ...]], stage: sql.Identifier, table: str
+) -> None:
     """Give each staged row the id it gets if inserted. A partitioned table cannot return the
     system column ``xmax`` that tells an inserted row from an updated one, but an inserted row
     keeps its staged id and an updated one keeps its old id. (An upsert draws an id for every

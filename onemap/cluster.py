@@ -27,6 +27,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import platformdirs
 
@@ -286,6 +287,10 @@ class Cluster:
             old, port = port, _free_port()
             self.moved = (old, port)
             state["port"] = port
+            # a URL of a former port still means this cluster (onemap.database follows it);
+            # any other port on loopback is another server (a standby, a pooler)
+            former = cast(list[object], state.get("former_ports") or [])
+            state["former_ports"] = sorted({*(int(str(p)) for p in former), old})
             self.state_file.write_text(json.dumps(state, indent=2))
         self._write_runtime_conf(port)
         bindir = Path(str(state["bindir"]))

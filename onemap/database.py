@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -56,6 +56,12 @@ def current_connect_params(url: str) -> dict[str, Any]:
     except (OSError, ValueError, ClusterError):
         return {}
     if parsed.username != state.get("role") or parsed.password != state.get("password"):
+        return {}
+    # the same role and password on another port is another server: a standby made from this
+    # cluster (it keeps them), or a pooler in front of it
+    former = cast(list[object], state.get("former_ports") or [])
+    ports = {int(str(state["port"])), *(int(str(p)) for p in former)}
+    if parsed.port is not None and parsed.port not in ports:
         return {}
     return {"host": "127.0.0.1", "port": int(str(state["port"]))}
 

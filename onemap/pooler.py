@@ -76,9 +76,6 @@ class PgBouncer:
             "pool_mode = transaction\n"
             f"default_pool_size = {self.pool_size}\n"
             "max_client_conn = 500\n"
-            # a pooled server connection is handed over clean: nothing a transaction left
-            "server_reset_query = DISCARD ALL\n"
-            "server_reset_query_always = 1\n"
             f"logfile = {self.directory / 'pgbouncer.log'}\n"
             f"pidfile = {self.directory / 'pgbouncer.pid'}\n"
         )

@@ -39,3 +39,27 @@ def harvest() -> None:
         if read:
             changed = report.changed[(park, collection)]
             click.echo(f"{park:<12} {collection:<24} read {read:>7}  changed {changed:>7}")
+
+
+@province.command()
+def parks() -> None:
+    """园区一览 / the table of parks: enterprises by risk, open alerts, AQI today, stations
+    reporting in the last 24 h (from the last harvest)."""
+    import datetime as dt
+    import zoneinfo
+
+    from province.figures import park_figures
+
+    now = dt.datetime.now(dt.UTC)
+    local = now.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    with engine_for(database_url()).connect() as connection:
+        rows = park_figures(connection, now, day_start)
+    click.echo("park         enterprises major larger open-alerts AQI-today capture")
+    for r in rows:
+        aqi = "-" if r.aqi_today is None else str(r.aqi_today)
+        rate = "-" if r.capture_rate is None else f"{r.capture_rate:.0%}"
+        click.echo(
+            f"{r.code:<12} {r.enterprises:>11} {r.major_risk:>5} {r.larger_risk:>6} "
+            f"{r.open_alerts:>11} {aqi:>9} {rate:>7}"
+        )

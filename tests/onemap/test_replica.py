@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from etl.load import load_file
 from onemap import migrate
 from onemap.cluster import Cluster
-from onemap.database import PREFER_PRIMARY, ReadRouter, live_engine
+from onemap.database import PREFER_PRIMARY, ReadRouter, current_connect_params, live_engine
 from onemap.standby import make_standby
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -172,3 +172,12 @@ def test_the_app_reads_from_the_standby_and_survives_losing_it(
         if not standby.is_running():
             standby.start()
     assert "read replica unreachable" in errors, errors[-2000:]  # ... and a warning in the log
+
+
+def test_a_standby_or_pooler_of_the_own_cluster_is_not_redirected_to_it() -> None:
+    # `onemap db standby` keeps the cluster's role and password: only the port tells them apart
+    own = Cluster.default()
+    port = int(str(own.state()["port"]))
+    elsewhere = own.url().replace(f":{port}/", f":{port + 1 if port < 65535 else 1}/")
+    assert current_connect_params(elsewhere) == {}
+    assert current_connect_params(own.url()) == {"host": "127.0.0.1", "port": port}

@@ -3,6 +3,7 @@ through their OGC APIs: every row with its park's code, time series incrementall
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from etl.load import load_file
+from province.figures import park_figures
 from province.harvest import add_park, harvest
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -62,6 +64,8 @@ def parks(db_url: str, second_db: str) -> Iterator[dict[str, tuple[str, str]]]:
         for code, url in (("PARK-A", db_url), ("PARK-B", second_db)):
             engine = sa.create_engine(url)
             assert load_file(DEMO / "stations.csv", "stations", engine).rejected == 0
+            if code == "PARK-B":
+                assert load_file(DEMO / "enterprises.csv", "enterprises", engine).rejected == 0
             engine.dispose()
             port = _free_port()
             root = f"http://127.0.0.1:{port}/ogcapi"
@@ -128,6 +132,18 @@ def test_two_parks_into_one_province(
                 ).all()
             )
         assert counts == {"PARK-A": 28, "PARK-B": 28}
+        engine_b = sa.create_engine(parks["PARK-B"][1])
+        with engine_b.connect() as connection:
+            major = connection.execute(
+                sa.text("SELECT count(*) FROM enterprises WHERE risk_level = 'major'")
+            ).scalar_one()
+        engine_b.dispose()
+        now = dt.datetime.now(dt.UTC)
+        with province.connect() as connection:
+            table = {f.code: f for f in park_figures(connection, now, now)}
+        assert (table["PARK-A"].enterprises, table["PARK-B"].enterprises) == (0, 120)
+        assert table["PARK-B"].major_risk == major > 0
+        assert table["PARK-A"].stations == 28 and table["PARK-A"].capture_rate == 0.0
         # incrementally: only the observations from the newest harvested on are read again
         _observe(parks["PARK-A"][1], 3)
         second = harvest(province)
