@@ -90,6 +90,37 @@ def test_staff_see_internal_layers_and_private_fields_until_they_sign_out(
     assert page.errors == []
 
 
+def test_a_link_to_a_clue_opens_for_staff_signed_in(
+    page: Any, browser_context: Any, site_url: str, live_site: Any, demo_accounts: dict[str, Any]
+) -> None:
+    staff = demo_accounts["headers"]["staff"]
+    body = {
+        "properties": {
+            "source": "patrol",
+            "clue_type": "odour",
+            "occurred_at": "2026-12-01T21:00:00+08:00",
+            "description": "链接打开 / opened from a link",
+            "credit_code": demo_accounts["codes"]["ent_a"],
+        }
+    }
+    client = live_site[1].test_client()
+    made = client.post("/ogcapi/collections/clues/cases", json=body, headers=staff)
+    assert made.status_code == 201, made.get_data(as_text=True)
+    fid = made.get_json()["id"]
+    _sign_in(page, "staff")
+    # a new tab on the link, with the session: the clue's layer is the user's, so it opens
+    other = browser_context.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        other.goto(f"{site_url}/#feature=clues/{fid}")
+        popup = other.locator(".leaflet-popup .om-popup[data-layer=clues]")
+        popup.wait_for()
+        assert "链接打开" in popup.inner_text()
+        assert other.locator(".om-link-note").count() == 0
+    finally:
+        other.close()
+
+
 def test_an_enterprise_sees_its_own_private_fields_and_internal_rows_only(
     page: Any, demo_accounts: dict[str, Any], demo_db_url: str
 ) -> None:

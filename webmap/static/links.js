@@ -69,6 +69,7 @@
     async restoreFeature() {
       const f = this.asked.feature;
       if (!f) return;
+      await this.app.personalised(); // a signed-in user's internal layers first
       const cfg = this.app.config.layers.find((c) => c.id === f.layer);
       if (!cfg) { this.refuse(); return; }
       const url = `${this.app.config.api}/collections/${cfg.id}/items/${encodeURIComponent(f.id)}?f=json`;

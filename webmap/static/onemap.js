@@ -65,6 +65,21 @@
       this.lang = asked === "en" || asked === "zh" ? asked : config.lang || "zh";
       this.layers = {};
       this.listeners = [];
+      // account.js says who is signed in once it knows (after the user's layers are in)
+      this.accountKnown = false;
+      document.addEventListener("onemap:account", () => { this.accountKnown = true; });
+    }
+
+    /* Resolves once the page holds the layers of whoever is signed in: at once for a visit
+     * without a session, else when account.js has asked (a deep link to an internal layer's
+     * feature is looked up only then, not refused for want of the layer). */
+    personalised() {
+      const maybe = document.cookie.split(";").some((c) => c.trim().startsWith("onemap_signed_in="));
+      if (!maybe || this.accountKnown) return Promise.resolve();
+      return new Promise((resolve) => {
+        document.addEventListener("onemap:account", () => resolve(), { once: true });
+        setTimeout(resolve, 10000); // the account's requests failed: go on with the public page
+      });
     }
 
     t(key) { return TEXT[this.lang][key] || key; }
@@ -181,7 +196,7 @@
         if (this.map.hasLayer(state.holder)) this.map.removeLayer(state.holder);
         delete this.layers[id];
       }
-      this.map.closePopup(); // it may show what the next user may not read
+      if (!personal) this.map.closePopup(); // signed out: it may show what others may not read
       for (const cfg of next.layers) {
         const state = this.layers[cfg.id];
         if (!state) {
