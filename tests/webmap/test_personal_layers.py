@@ -1,6 +1,7 @@
-"""A signed-in user's page: the internal layers the policy lets them read join the map, and
-public layers show the private fields they may read, in headless Chromium. Signing out takes
-both away again (issue 10: internal layers on the page, private fields in one's own popups)."""
+"""A signed-in user's page (GET /page/layers): the internal layers the policy lets them read join
+the map (staff see the clues, an enterprise user only its own), and public layers show the
+private fields they may read, in headless Chromium. Signing out takes both away again (issue
+10: internal layers on the page, private fields in one's own popups)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from onemap.database import engine_for
 from tests.conftest import PASSWORD
@@ -16,6 +18,19 @@ from tests.conftest import PASSWORD
 TIMEOUT_MS = 20_000
 OFFERED = "(id) => !!window.onemap.layers[id]"
 POPUP_FIELDS = "(id) => window.onemap.layers[id].cfg.popup"
+CLUES = '.om-layer-control .om-layer-name[data-layer="clues"]'
+#: the case numbers of the clues drawn on the map
+DRAWN = """() => {
+  const out = [];
+  const state = window.onemap.layers.clues;
+  if (!state) return out;
+  const visit = (x) => {
+    if (x.feature) out.push(x.feature.properties.case_no);
+    if (x.eachLayer) x.eachLayer(visit);
+  };
+  state.holder.eachLayer(visit);
+  return out;
+}"""
 
 
 @pytest.fixture
@@ -38,6 +53,23 @@ def _sign_in(page: Any, login: str) -> None:
     page.fill(".om-sign-in input[name=password]", PASSWORD)
     page.click(".om-sign-in button[type=submit]")
     page.wait_for_selector(f".om-account .om-login:has-text('{login}')")
+
+
+def _clue(client: Any, staff: dict[str, str], code: str, text: str) -> dict[str, Any]:
+    """A clue filed by staff about enterprise ``code``: the created feature."""
+    body = {
+        "properties": {
+            "source": "patrol",
+            "clue_type": "odour",
+            "occurred_at": "2026-12-01T20:00:00+08:00",
+            "description": text,
+            "credit_code": code,
+        }
+    }
+    made = client.post("/ogcapi/collections/clues/cases", json=body, headers=staff)
+    assert made.status_code == 201, made.get_data(as_text=True)
+    feature: dict[str, Any] = made.get_json()
+    return feature
 
 
 def _enterprise(demo_db_url: str, code: str) -> dict[str, Any]:
@@ -93,20 +125,13 @@ def test_staff_see_internal_layers_and_private_fields_until_they_sign_out(
 def test_a_link_to_a_clue_opens_for_staff_signed_in(
     page: Any, browser_context: Any, site_url: str, live_site: Any, demo_accounts: dict[str, Any]
 ) -> None:
-    staff = demo_accounts["headers"]["staff"]
-    body = {
-        "properties": {
-            "source": "patrol",
-            "clue_type": "odour",
-            "occurred_at": "2026-12-01T21:00:00+08:00",
-            "description": "链接打开 / opened from a link",
-            "credit_code": demo_accounts["codes"]["ent_a"],
-        }
-    }
     client = live_site[1].test_client()
-    made = client.post("/ogcapi/collections/clues/cases", json=body, headers=staff)
-    assert made.status_code == 201, made.get_data(as_text=True)
-    fid = made.get_json()["id"]
+    fid = _clue(
+        client,
+        demo_accounts["headers"]["staff"],
+        demo_accounts["codes"]["ent_a"],
+        "链接打开 / opened from a link",
+    )["id"]
     _sign_in(page, "staff")
     # a new tab on the link, with the session: the clue's layer is the user's, so it opens
     other = browser_context.new_page()
@@ -157,3 +182,44 @@ def test_the_page_layers_need_a_signed_in_user(site_url: str, demo_accounts: Any
     assert staff.headers["Cache-Control"] == "private, no-store"
     ids = {c["id"] for c in staff.json()["layers"]}
     assert {"clues", "inspections", "hazardous_chemicals", "enterprises"} <= ids
+
+
+def test_staff_see_the_clues_on_the_map_and_lose_them_when_signing_out(
+    page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any]
+) -> None:
+    client = live_site[1].test_client()
+    case_no = _clue(
+        client,
+        demo_accounts["headers"]["staff"],
+        demo_accounts["codes"]["ent_b"],
+        "地图显示 / drawn for staff",
+    )["properties"]["case_no"]
+    assert page.locator(CLUES).count() == 0  # the public page has no clues
+    assert page.evaluate("window.onemap.layers.clues === undefined")
+    _sign_in(page, "staff")
+    page.locator(CLUES).first.wait_for()
+    page.wait_for_function(f"() => ({DRAWN})().includes({case_no!r})")
+    page.locator(".om-legend-layer[data-layer='clues']").wait_for(state="attached")
+    page.click(".om-sign-out")
+    page.locator(CLUES).first.wait_for(state="detached")
+    assert page.evaluate("window.onemap.layers.clues === undefined")
+    assert page.errors == []
+
+
+def test_an_enterprise_user_sees_only_its_own_clues(
+    page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any]
+) -> None:
+    client = live_site[1].test_client()
+    staff, codes = demo_accounts["headers"]["staff"], demo_accounts["codes"]
+    mine = _clue(client, staff, codes["ent_a"], "地图可见性 A / map visibility A")["properties"][
+        "case_no"
+    ]
+    theirs = _clue(client, staff, codes["ent_b"], "地图可见性 B / map visibility B")["properties"][
+        "case_no"
+    ]
+    _sign_in(page, "ent_a")
+    page.locator(CLUES).first.wait_for()
+    page.wait_for_function(f"() => ({DRAWN})().includes({mine!r})")
+    shown = page.evaluate(DRAWN)
+    assert theirs not in shown
+    assert page.errors == []
