@@ -21,7 +21,9 @@ The rules come from the registry (``Layer.access``, ``Field.private``, ``Layer.o
   per state (:func:`declaration_denial`): nobody writes its review fields but the review, made
   by the office (:func:`may_review`); an enterprise changes or deletes only its own rows that
   are still submitted or were returned, never an accepted one, and each of its writes leaves
-  the row submitted again (:func:`review_on_write`).
+  the row submitted again (:func:`review_on_write`);
+* a layer the database computes (``Layer.view``: daily means, latest values) is read as any
+  layer of its access and written by nobody.
 """
 
 from __future__ import annotations
@@ -158,6 +160,8 @@ def write_scope(principal: Principal, layer: Layer) -> WriteScope | None:
     """The rows of ``layer`` that ``principal`` may create, change or delete; None: none."""
     if layer.case:
         return None  # changed through its case transitions only (may_act)
+    if layer.view is not None:
+        return None  # computed by the database: nobody writes it
     grants = principal.grants("write", layer.id)
     if any(not g.own for g in grants):
         return WriteScope(layer, None)

@@ -84,9 +84,7 @@ def message(case_type: CaseType, event: str, case: Mapping[str, Any]) -> Message
     deadline = case.get(case_type.deadline_field or "")
     due = deadline.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if deadline else "—"
     what = case.get("description") or case.get("problem") or case.get("level") or ""
-    subject = (
-        f"[一张图] {layer.zh}{event_zh} {case['case_no']} / {layer.en}: {event_en}"
-    )
+    subject = f"[一张图] {layer.zh}{event_zh} {case['case_no']} / {layer.en}: {event_en}"
     body = "\n".join(
         [
             f"编号 / number: {case['case_no']}",
@@ -162,8 +160,8 @@ def deliver(engine: sa.Engine, dispatcher: Dispatcher, contacts: Contacts) -> De
             ):
                 out.untold += 1  # the case moved on before the notice went out
             else:
-                targets = recipients(connection, case, contacts)
-                text = message(case_type, event, case)
+                targets = recipients(connection, dict(case), contacts)
+                text = message(case_type, event, dict(case))
                 made = [
                     Notification(type_id, case_id, event, channel, channel_targets, text)
                     for channel, channel_targets in targets.items()

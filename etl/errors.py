@@ -14,6 +14,10 @@ class EtlError(Exception):
     exit_code = 2
 
 
+class ReadOnlyLayerError(EtlError):
+    """The layer is computed by the database (``Layer.view``): nothing is loaded into it."""
+
+
 class UnreadableFileError(EtlError):
     """The file is missing, of an unknown format, corrupt, or has no rows to read."""
 

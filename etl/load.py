@@ -23,7 +23,7 @@ from accounts.audit import set_actor
 from etl import observations_wide
 from etl.crs import WGS84, SourceCrs, parse_crs
 from etl.dates import configured_timezone
-from etl.errors import DatabaseError, EtlError, MissingColumnError
+from etl.errors import DatabaseError, EtlError, MissingColumnError, ReadOnlyLayerError
 from etl.geometry import geometries_from_wkt, points_from_columns, transform_geometries
 from etl.headers import (
     LATITUDE_HEADERS,
@@ -59,6 +59,18 @@ class LoadReport:
     rejected: int
     rejects_path: str | None
     ignored_columns: tuple[str, ...]
+
+
+def loadable_layer(layer_id: str) -> Layer:
+    """The declaration of a layer files may be loaded into; :class:`ReadOnlyLayerError` for a
+    layer the database computes (``Layer.view``), :class:`layers.UnknownLayerError` for none."""
+    layer = get_layer(layer_id)
+    if layer.view is not None:
+        raise ReadOnlyLayerError(
+            f"{layer.id} 由数据库计算，不能导入 / {layer.id} is computed by the database (a view);"
+            " load the observations it is computed from"
+        )
+    return layer
 
 
 def load_file(
@@ -103,7 +115,7 @@ def load_file(
     layers.UnknownLayerError, EtlError
         When the input cannot be used at all.
     """
-    layer = get_layer(layer_id)
+    layer = loadable_layer(layer_id)
     override = parse_crs(crs) if crs is not None else None
     zone = configured_timezone()
     source_path = Path(path)

@@ -147,17 +147,24 @@ def feature_sql(q: ItemsQuery, base_url: str, extra_links: str | None = None) ->
     )
 
 
-def _estimate(engine: Engine, table: str) -> float:
-    """The planner's row estimate of ``table``, cached for a minute per process."""
-    key = (str(engine.url), table)
+def _estimate(engine: Engine, layer: Layer) -> float:
+    """The planner's row estimate of the layer's table (its statistics), or of its view (the
+    plan's), cached for a minute per process."""
+    key = (str(engine.url), layer.id)
     cached = _estimates.get(key)
     now = time.monotonic()
     if cached and now - cached[1] < _ESTIMATE_TTL_S:
         return cached[0]
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(
-            "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": table}
-        ).scalar_one()
+        if layer.view is None:
+            rows = connection.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": layer.id}
+            ).scalar_one()
+        else:
+            plan = connection.exec_driver_sql(
+                f'EXPLAIN (FORMAT JSON) SELECT 1 FROM "{layer.id}"'
+            ).scalar_one()
+            rows = plan[0]["Plan"]["Plan Rows"]
     _estimates[key] = (float(rows), now)
     return float(rows)
 
@@ -182,7 +189,7 @@ def query_page(engine: Engine, q: ItemsQuery, base_url: str) -> tuple[bytes, int
     where = " AND ".join(q.where) or "TRUE"
     key = _count_key(engine, q, where)  # before feature_sql binds its link prefixes
     now = time.monotonic()
-    large = _estimate(engine, q.layer.id) >= EXACT_COUNT_MAX
+    large = _estimate(engine, q.layer) >= EXACT_COUNT_MAX
     # Keyset paging on a large table in id order: the next link carries the page's last id,
     # so the last page costs what the first does (an offset skips every row before it).
     q.keyset = q.order == ['"id" ASC'] and (large or q.after is not None)

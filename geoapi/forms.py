@@ -62,4 +62,3 @@ def install(app: Flask) -> None:
         response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
         response.headers["Cache-Control"] = "private, no-store"
         return response
-

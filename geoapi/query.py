@@ -36,7 +36,7 @@ from geoapi import cql
 from geoapi.crs import Crs, resolve
 from geoapi.errors import InvalidParameterValue, UnknownParameter
 from geoapi.times import response_zone
-from layers import REGISTRY
+from layers import COLLECTIONS
 from layers.spec import Access, Field, FieldType, Layer
 
 EXACT_COUNT_MAX = 100_000
@@ -85,10 +85,11 @@ def public_fields(layer: Layer) -> tuple[Field, ...]:
 
 
 def collection_layers() -> tuple[Layer, ...]:
-    """Layers served as collections: every layer (tables without a geometry too: the
-    observations, the parameter dictionary and the standards' limits). Internal ones exist
-    only for the users the policy lets read them (``accounts.policy``)."""
-    return REGISTRY
+    """Layers served as collections: every table (those without a geometry too: the
+    observations, the parameter dictionary and the standards' limits) and every view the
+    database computes (daily means, latest values). Internal ones exist only for the users the
+    policy lets read them (``accounts.policy``)."""
+    return COLLECTIONS
 
 
 def public_collections() -> tuple[Layer, ...]:

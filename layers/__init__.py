@@ -1,7 +1,8 @@
 """The layer registry: one declaration per layer, collected in one explicit tuple.
 
 Adding a layer is one spec file and one line here. Everything else (tables, API collections,
-ETL headers, map layers) is derived from :data:`REGISTRY`.
+ETL headers, map layers) is derived from :data:`REGISTRY` (the tables) and :data:`VIEWS` (the
+read-only layers the database computes); :data:`COLLECTIONS` holds both.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from layers import (
     campaign_samples,
     carbon_accounts,
     clues,
+    daily_means,
     discharge_loads,
     emergency_plans,
     emergency_supplies,
@@ -23,6 +25,7 @@ from layers import (
     hazard_sources,
     hazardous_chemicals,
     inspections,
+    latest_values,
     ldar_checks,
     manual_monitoring,
     observations,
@@ -92,7 +95,14 @@ REGISTRY: tuple[Layer, ...] = (
     weather_responses.LAYER,
 )
 
-BY_ID: dict[str, Layer] = {layer.id: layer for layer in REGISTRY}
+#: Read-only layers the database computes (``Layer.view``), served as collections beside the
+#: tables: they have no table, are never loaded or written.
+VIEWS: tuple[Layer, ...] = (daily_means.LAYER, latest_values.LAYER)
+
+#: Every collection: the tables, then the views.
+COLLECTIONS: tuple[Layer, ...] = REGISTRY + VIEWS
+
+BY_ID: dict[str, Layer] = {layer.id: layer for layer in COLLECTIONS}
 
 
 class UnknownLayerError(KeyError):

@@ -209,6 +209,11 @@ class Layer:
     #: The time field the table is range-partitioned on, one partition per calendar month
     #: (UTC) plus a default partition (``onemap.partitions``); ``None`` for a plain table.
     partitioned_by: str | None = None
+    #: A read-only layer the database computes: the ``SELECT`` of the view named as the layer
+    #: (``id``, the fields, ``geom`` when it has a geometry), created by its migration. It has
+    #: no table of its own, is never loaded or written, and is listed in
+    #: :data:`layers.VIEWS`, not in :data:`layers.REGISTRY` (the tables).
+    view: str | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:

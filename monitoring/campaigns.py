@@ -195,7 +195,7 @@ def judge_stored(
             f" FROM campaign_samples{where} ORDER BY id"
         )
     ).mappings()
-    updates = [{"id": s["id"]} | judge_sample(s, limits, zone) for s in samples]
+    updates = [{"id": s["id"]} | judge_sample(dict(s), limits, zone) for s in samples]
     if updates:
         assignments = ", ".join(f'"{c}" = :{c}' for c in JUDGED)
         connection.execute(

@@ -45,20 +45,32 @@ _MERGE = """
         value_min = LEAST(r.value_min, EXCLUDED.value_min),
         value_max = GREATEST(r.value_max, EXCLUDED.value_max);"""
 
-#: Recompute the buckets named in the temporary table ``touched_{bucket}`` from observations.
+#: Recompute the buckets named in the temporary table ``touched_{bucket}`` from observations,
+#: in place: a bucket keeps its row (and the daily one its feature id) while it has values.
 _RECOMPUTE = """
-    DELETE FROM {table} r USING {touched} t
-    WHERE r.station_code = t.station_code AND r.parameter = t.parameter
-      AND r.{bucket} = t.{bucket};
-    INSERT INTO {table} (station_code, parameter, {bucket}, unit,
-                         value_count, value_sum, value_min, value_max)
+    INSERT INTO {table} AS r (station_code, parameter, {bucket}, unit,
+                              value_count, value_sum, value_min, value_max)
     SELECT o.station_code, o.parameter, {expr_o}, max(o.unit), count(*), sum(o.value),
            min(o.value), max(o.value)
     FROM observations o JOIN {touched} t
       ON o.station_code = t.station_code AND o.parameter = t.parameter
      AND o.time >= t.t0 AND o.time < t.t1
     WHERE o.value IS NOT NULL AND (o.flag IS NULL OR o.flag = 'N')
-    GROUP BY 1, 2, 3;"""
+    GROUP BY 1, 2, 3
+    ON CONFLICT (station_code, parameter, {bucket}) DO UPDATE SET {replace};
+    DELETE FROM {table} r USING {touched} t
+    WHERE r.station_code = t.station_code AND r.parameter = t.parameter
+      AND r.{bucket} = t.{bucket}
+      AND NOT EXISTS (
+          SELECT 1 FROM observations o
+          WHERE o.station_code = t.station_code AND o.parameter = t.parameter
+            AND o.time >= t.t0 AND o.time < t.t1
+            AND o.value IS NOT NULL AND (o.flag IS NULL OR o.flag = 'N'));"""
+
+#: A recomputed bucket's values replace the stored ones.
+_REPLACE = ", ".join(
+    f"{c} = EXCLUDED.{c}" for c in ("unit", "value_count", "value_sum", "value_min", "value_max")
+)
 
 _TOUCHED = """
     CREATE TEMPORARY TABLE IF NOT EXISTS {touched} (
@@ -92,6 +104,7 @@ def _recompute(source: str) -> str:
                 touched=touched,
                 bucket=bucket,
                 expr_o=expr.replace("time", "o.time"),
+                replace=_REPLACE,
             )
         )
     return "\n".join(parts)
@@ -149,22 +162,39 @@ def rebuild(
         "d0": first,
         "d1": after,
     }
-    connection.execute(
-        sa.text(f"DELETE FROM {HOURLY} WHERE hour_utc >= :t0 AND hour_utc < :t1"), bounds
-    )
-    connection.execute(sa.text(f"DELETE FROM {DAILY} WHERE day >= :d0 AND day < :d1"), bounds)
     counts = []
-    for table, bucket, expr in ((HOURLY, "hour_utc", _HOUR), (DAILY, "day", _DAY)):
-        written = connection.execute(
+    for table, bucket, expr, lo, hi in (
+        (HOURLY, "hour_utc", _HOUR, "t0", "t1"),
+        (DAILY, "day", _DAY, "d0", "d1"),
+    ):
+        # in place, as the triggers recompute: a bucket that still has values keeps its row
+        fresh = f"onemap_rebuilt_{bucket}"
+        connection.execute(
             sa.text(
-                f"INSERT INTO {table} (station_code, parameter, {bucket}, unit, value_count,"
-                f" value_sum, value_min, value_max)"
-                f" SELECT station_code, parameter, {expr}, max(unit), count(*), sum(value),"
-                f" min(value), max(value) FROM observations"
+                f"CREATE TEMPORARY TABLE {fresh} ON COMMIT DROP AS"
+                f" SELECT station_code, parameter, {expr} AS {bucket}, max(unit) AS unit,"
+                f" count(*) AS value_count, sum(value) AS value_sum, min(value) AS value_min,"
+                f" max(value) AS value_max FROM observations"
                 f" WHERE time >= :t0 AND time < :t1 AND {_VALID} GROUP BY 1, 2, 3"
             ),
             bounds,
+        )
+        connection.execute(
+            sa.text(
+                f"DELETE FROM {table} r WHERE r.{bucket} >= :{lo} AND r.{bucket} < :{hi}"
+                f" AND NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.station_code = r.station_code"
+                f" AND f.parameter = r.parameter AND f.{bucket} = r.{bucket})"
+            ),
+            bounds,
+        )
+        written = connection.execute(
+            sa.text(
+                f"INSERT INTO {table} (station_code, parameter, {bucket}, unit, value_count,"
+                f" value_sum, value_min, value_max) SELECT * FROM {fresh}"
+                f" ON CONFLICT (station_code, parameter, {bucket}) DO UPDATE SET {_REPLACE}"
+            ),
         ).rowcount
+        connection.execute(sa.text(f"DROP TABLE {fresh}"))
         counts.append(int(written))
     return counts[0], counts[1]
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Computed,
     Date,
     Double,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import TIMESTAMP
+from sqlalchemy.schema import SchemaItem
 
 from layers.partitions import MonthlyTable
 from layers.schema import NAMING
@@ -91,10 +93,11 @@ unregistered_codes = Table(
 Index("ix_monitoring_packet_archive_mn", packet_archive.c.mn)
 
 
-def _rollup(name: str, bucket: Column[object], comment: str) -> Table:
+def _rollup(name: str, bucket: Column[object], comment: str, *extra: SchemaItem) -> Table:
     return Table(
         name,
         metadata,
+        *extra,
         Column("station_code", Text, nullable=False),
         Column("parameter", Text, nullable=False),
         bucket,
@@ -122,4 +125,7 @@ observations_daily = _rollup(
     "observations_daily",
     Column("day", Date, nullable=False, comment="local calendar day (Asia/Shanghai)"),
     "日汇总 / Daily count, mean, min and max per station and parameter",
+    # the feature id of the daily_means collection: kept by a bucket for its life (the
+    # rollups update a bucket in place), and the key its pages are read by
+    Column("id", BigInteger, Identity(always=False), nullable=False, unique=True),
 )

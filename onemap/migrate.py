@@ -8,6 +8,7 @@ test checks that the migrated schema and the registry agree.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from alembic import command
@@ -92,7 +93,7 @@ def schema_drift(url: str) -> list[object]:
             context = MigrationContext.configure(
                 conn, opts={"include_object": include, "compare_type": True}
             )
-            return list(
+            return view_drift(conn) + list(
                 compare_metadata(
                     context,
                     [
@@ -108,6 +109,36 @@ def schema_drift(url: str) -> list[object]:
             )
     finally:
         engine.dispose()
+
+
+def view_drift(conn: Any) -> list[object]:
+    """``("view", id, why)`` for each declared view (``layers.VIEWS``) missing from the
+    database or defined otherwise than its declaration: the declared text is made a temporary
+    view and the server's normalised definitions of the two are compared."""
+    from sqlalchemy import text
+
+    from layers import VIEWS
+
+    drift: list[object] = []
+    for layer in VIEWS:
+        assert layer.view is not None
+        stored = conn.execute(
+            text("SELECT definition FROM pg_views WHERE schemaname = 'public' AND viewname = :v"),
+            {"v": layer.id},
+        ).scalar()
+        if stored is None:
+            drift.append(("view", layer.id, "missing"))
+            continue
+        probe = f"onemap_drift_{layer.id}"
+        with conn.begin_nested():
+            conn.execute(text(f'CREATE TEMPORARY VIEW "{probe}" AS {layer.view}'))
+            declared = conn.execute(
+                text("SELECT pg_get_viewdef(CAST(:v AS regclass))"), {"v": probe}
+            ).scalar()
+            conn.execute(text(f'DROP VIEW "{probe}"'))
+        if declared != stored:
+            drift.append(("view", layer.id, "defined otherwise than its declaration"))
+    return drift
 
 
 def head_revision() -> str:

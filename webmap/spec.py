@@ -189,4 +189,3 @@ def map_config(registry: Iterable[Layer], fields_of: FieldsOf | None = None) -> 
             if layer.time_field
         ],
     }
-

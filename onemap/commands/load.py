@@ -14,9 +14,9 @@ import click
 
 from etl.crs import parse_crs
 from etl.errors import DatabaseError, EtlError
-from etl.load import LoadReport, load_file
+from etl.load import LoadReport, load_file, loadable_layer
 from etl.rejects import default_rejects_path
-from layers import UnknownLayerError, get_layer
+from layers import UnknownLayerError
 from onemap.database import cli_actor, database_url, engine_for
 from onemap.errors import OnemapError
 
@@ -113,7 +113,7 @@ def load(
     XLSX files into a layer: headers may be the field names or their Chinese titles; rows are
     upserted on the layer's natural key; bad rows go to a rejects file with their reasons."""
     try:
-        get_layer(layer_id)
+        loadable_layer(layer_id)
         if crs is not None:
             parse_crs(crs)
     except (UnknownLayerError, EtlError) as exc:

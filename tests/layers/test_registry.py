@@ -165,6 +165,9 @@ FIXED_FIELDS = {
     ),
     "stations": ("code", "name", "type", "mn"),
     "observations": ("station_code", "time", "parameter", "value", "unit", "flag"),
+    # issue 19's analysts' views
+    "daily_means": ("station_code", "parameter", "date", "mean", "min", "max", "count"),
+    "latest_values": ("station_code", "parameter", "time", "value", "unit", "judgement"),
     "campaign_samples": (
         "campaign",
         "sample_id",
@@ -317,6 +320,13 @@ def test_layer_ids_are_fixed() -> None:
     assert set(layers.BY_ID) == set(FIXED_FIELDS)
 
 
+def test_views_are_collections_not_tables() -> None:
+    assert {layer.id for layer in layers.VIEWS} == {"daily_means", "latest_values"}
+    assert all(layer.view for layer in layers.VIEWS)
+    assert not any(layer.view for layer in layers.REGISTRY)
+    assert layers.COLLECTIONS == layers.REGISTRY + layers.VIEWS
+
+
 @pytest.mark.parametrize("layer_id", sorted(FIXED_FIELDS))
 def test_fixed_field_names_present(layer_id: str) -> None:
     names = layers.get_layer(layer_id).field_names
@@ -335,7 +345,7 @@ def test_enterprise_risk_accepts_chinese_labels() -> None:
     assert [c.zh for c in risk.choices] == ["一般", "较大", "重大"]
 
 
-@pytest.mark.parametrize("layer", layers.REGISTRY, ids=lambda layer: layer.id)
+@pytest.mark.parametrize("layer", layers.COLLECTIONS, ids=lambda layer: layer.id)
 def test_layer_is_self_consistent(layer: layers.Layer) -> None:
     names = layer.field_names
     assert len(set(names)) == len(names), "duplicate field names"
