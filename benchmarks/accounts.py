@@ -2,8 +2,9 @@
 
     .venv/bin/python -m benchmarks.accounts [--duration 8] [--rounds 3] [--creates 300]
 
-On the OGC API benchmark's scratch database (``onemap_bench_ogcapi``: 20,000 enterprises,
-100,000 sewer pipes; see ``benchmarks/ogcapi``), dropped afterwards:
+On a copy of the OGC API benchmark's scratch database (20,000 enterprises, 100,000 sewer
+pipes; see ``benchmarks/ogcapi``) of its own name, ``onemap_bench_accounts``, so that another
+benchmark's run cannot drop it midway; dropped afterwards:
 
 1. Reads, ``enterprises/items?limit=100`` under ``wrk -t2 -c8``, interleaved round by round:
    - *before*: the commit before the policy (2535b92), checked out under /tmp/onemap-bench and
@@ -46,7 +47,7 @@ import requests
 
 from benchmarks.ogcapi import WORK
 from benchmarks.ogcapi.cases import Server
-from benchmarks.ogcapi.data import DB_NAME, drop_database, libpq_url, make_database
+from benchmarks.ogcapi.data import drop_database, libpq_url, make_database
 from benchmarks.ogcapi.servers import (
     free_port,
     pygeoapi_config,
@@ -57,6 +58,7 @@ from benchmarks.ogcapi.servers import (
     wait_up,
 )
 
+DB_NAME = "onemap_bench_accounts"
 BEFORE_COMMIT = "2535b92"
 #: The last commit whose API validated a feature as one-row columns (pandas, ~1.5 ms a field).
 BEFORE_ROW_COMMIT = "d7598cd"
@@ -235,7 +237,7 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     server_url = database_url()
     print(f"load average at start {os.getloadavg()[0]:.2f}", flush=True)
-    url = make_database(server_url)
+    url = make_database(server_url, DB_NAME)
     from sqlalchemy import create_engine
 
     engine = create_engine(url)
@@ -285,7 +287,7 @@ def main() -> None:
     finally:
         for server in servers:
             stop(server)
-        drop_database(server_url)
+        drop_database(server_url, DB_NAME)
     with_audit, without = audit_load_cost(server_url)
 
     median = {k: statistics.median(v) for k, v in cells.items()}
