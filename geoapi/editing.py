@@ -105,11 +105,15 @@ class Editor:
             ).scalar_one_or_none()
         return None if value is None else representation_tag(value, layer)
 
-    def _feature_response(self, layer: Layer, fid: int, status: int, version: str) -> Response:
-        """The feature as this user reads it, tagged with the ``version`` the write returned
-        (``RETURNING``: no second round trip to read it again)."""
+    def _read_back(self, connection: sa.Connection, layer: Layer, fid: int) -> bytes | None:
+        """The feature as this user reads it, in the transaction that wrote it (no second
+        connection from the pool, with its ping, after the commit)."""
         q = parse_items(layer, {}, self.zone_srid, view=view_of(layer), readable=readable_ids())
-        body = query_item(self.engine, q, fid, self.base_url)
+        return query_item(connection, q, fid, self.base_url)
+
+    @staticmethod
+    def _feature_response(layer: Layer, body: bytes | None, status: int, version: str) -> Response:
+        """The written feature, tagged with the ``version`` its write returned (``RETURNING``)."""
         response = Response(body or b"", status=status, mimetype="application/geo+json")
         response.headers["ETag"] = representation_tag(version, layer)
         return response
@@ -173,7 +177,7 @@ class Editor:
             feature.get("geometry"), request.headers.get("Content-Crs"), self.zone_srid
         )
 
-        def insert(connection: sa.Connection) -> tuple[int, str]:
+        def insert(connection: sa.Connection) -> tuple[int, str, bytes | None]:
             row = validated_row(connection, layer, properties, geometry)
             _own_only(scope, row, "new row")
             row.update(_review(scope, None))
@@ -192,10 +196,11 @@ class Editor:
                 ),
                 params,
             ).one()
-            return int(inserted[0]), str(inserted[1])
+            fid = int(inserted[0])
+            return fid, str(inserted[1]), self._read_back(connection, layer, fid)
 
-        fid, version = self._run(insert)
-        response = self._feature_response(layer, fid, 201, version)
+        fid, version, body = self._run(insert)
+        response = self._feature_response(layer, body, 201, version)
         response.headers["Location"] = f"{self.base_url}/collections/{layer.id}/items/{fid}"
         return response
 
@@ -212,7 +217,7 @@ class Editor:
         _declaration(scope, None, patch)
         check_properties(layer, patch)
 
-        def update(connection: sa.Connection) -> str:
+        def update(connection: sa.Connection) -> tuple[str, bytes | None]:
             stored, etag = self._existing(connection, layer, fid)
             check_if_match(etag)
             _own_only(scope, stored, "as stored")
@@ -235,18 +240,17 @@ class Editor:
                 sets.append("geom = CAST(:geom AS geometry)")
                 params["geom"] = row[GEOMETRY_COLUMN]
             params["fid"] = fid
-            return str(
-                connection.execute(
-                    sa.text(
-                        f'UPDATE "{layer.id}" AS t SET {", ".join(sets)} WHERE t.id = :fid '
-                        f"RETURNING {ETAG_SQL}"
-                    ),
-                    params,
-                ).scalar_one()
-            )
+            version = connection.execute(
+                sa.text(
+                    f'UPDATE "{layer.id}" AS t SET {", ".join(sets)} WHERE t.id = :fid '
+                    f"RETURNING {ETAG_SQL}"
+                ),
+                params,
+            ).scalar_one()
+            return str(version), self._read_back(connection, layer, fid)
 
-        version = self._run(update)
-        return self._feature_response(layer, fid, 200, version)
+        version, body = self._run(update)
+        return self._feature_response(layer, body, 200, version)
 
     def delete(self, layer: Layer, fid: int) -> Response:
         scope = _scope(layer)
