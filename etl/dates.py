@@ -6,11 +6,15 @@ Accepted: ISO 8601 (``2024-01-02``, ``2024-01-02T08:00:00+08:00``), slashes and 
 local time in the configured zone (``ONEMAP_TIMEZONE``, default ``Asia/Shanghai``).
 
 Each distinct text is parsed once, by one regular expression and a vectorised assembly, so a
-column of 250,000 hourly values costs about as much as its few thousand distinct ones.
+column of 250,000 hourly values costs about as much as its few thousand distinct ones. One value
+(a feature written through the API) is parsed by the same expressions and assembled by
+:func:`date_of` and :func:`instant_of`; ``tests/etl/test_field_rules.py`` holds both to the same
+answers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -39,6 +43,9 @@ _COMPACT = re.compile(
 _EXCEL_SERIAL = re.compile(r"^(?P<serial>[2-9]\d{4}(?:\.\d+)?)$")
 #: Day 0 of Excel's 1900 date system as it counts after its 1900-02-29 bug.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: The instants a timestamp may write: those of Python's datetime (years 1 to 9999 in UTC).
+_FIRST_UTC = pd.Timestamp("0001-01-01", tz="UTC")
+_LAST_UTC = pd.Timestamp("9999-12-31 23:59:59.999999", tz="UTC")
 _SPACE_AROUND_CJK = re.compile(r"\s*([年月日号时点分秒])\s*")
 
 
@@ -54,9 +61,13 @@ def configured_timezone() -> zoneinfo.ZoneInfo:
         ) from None
 
 
+def _cleaned(text: str) -> str:
+    return _SPACE_AROUND_CJK.sub(r"\1", unicodedata.normalize("NFKC", text))
+
+
 def _components(texts: pd.Series) -> pd.DataFrame:
     """Year ... fraction and zone of each text, as strings; all-NaN where none matches."""
-    cleaned = texts.map(lambda t: _SPACE_AROUND_CJK.sub(r"\1", unicodedata.normalize("NFKC", t)))
+    cleaned = texts.map(_cleaned)
     parts = cleaned.str.extract(_SEPARATED)
     unmatched = parts["year"].isna()
     if unmatched.any():
@@ -134,8 +145,73 @@ def parse_timestamps(texts: pd.Series, zone: zoneinfo.ZoneInfo) -> tuple[pd.Seri
     instants = local.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     zoned = offsets.notna() & naive.notna()
     if zoned.any():
-        shifted = naive[zoned] - pd.to_timedelta(offsets[zoned], unit="m")
-        instants[zoned] = shifted.dt.tz_localize("UTC")
+        # in microseconds, as naive: a nanosecond offset would make the difference nanoseconds,
+        # and 0001-01-01T00:00+08:00 wrap around to 1972 instead of falling before year 1
+        offset = pd.to_timedelta(offsets[zoned], unit="m").astype("timedelta64[us]")
+        instants[zoned] = (naive[zoned] - offset).dt.tz_localize("UTC")
+    instants = instants.where((instants >= _FIRST_UTC) & (instants <= _LAST_UTC))
     per_row = instants.to_numpy()[codes]
     values = pd.Series(per_row, index=texts.index, dtype="datetime64[us, UTC]").where(present)
     return values, present & values.isna()
+
+
+# -- one value -----------------------------------------------------------------------------
+def _naive_of(text: str) -> tuple[dt.datetime | None, int | None]:
+    """One text's naive datetime (None where impossible) and zone offset in minutes east of
+    UTC (None where no zone was written): :func:`_components` and :func:`_assemble` for one."""
+    cleaned = _cleaned(text)
+    match = _SEPARATED.search(cleaned) or _COMPACT.search(cleaned)
+    parts = match.groupdict() if match else {}
+    naive = None
+    if parts:
+        hour, minute, second = (int(parts[u] or 0) for u in ("hour", "minute", "second"))
+        us = int((parts["fraction"] or "").ljust(6, "0")[:6])
+        if hour < 24 and minute < 60 and second < 60:
+            try:
+                day = (int(parts["year"]), int(parts["month"]), int(parts["day"]))
+                naive = dt.datetime(*day, hour, minute, second, us)
+            except ValueError:
+                naive = None
+    serial = _EXCEL_SERIAL.search(cleaned)
+    if naive is None and serial is not None:
+        days = pd.Timedelta(float(serial["serial"]) * 86400.0, unit="s").round("s")
+        naive = (_EXCEL_EPOCH + days).to_pydatetime()
+    return naive, _zone_offset(parts.get("zone"))
+
+
+def _zone_offset(zone: str | None) -> int | None:
+    if zone is None:
+        return None
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return 0
+    numeric = re.search(r"^(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})?$", zone)
+    if numeric is None:  # pragma: no cover - the date expressions admit no other zone
+        return None
+    minutes = int(numeric["hh"]) * 60 + int(numeric["mm"] or 0)
+    return -minutes if numeric["sign"] == "-" else minutes
+
+
+def date_of(text: str) -> dt.date | None:
+    """The date one text writes, None when it writes none (or a time other than midnight, or a
+    zone): :func:`parse_dates` for one value."""
+    naive, offset = _naive_of(text)
+    if naive is None or offset is not None or naive.time() != dt.time():
+        return None
+    return naive.date()
+
+
+def instant_of(text: str, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """The instant one text writes, in UTC; None when it writes none, or a local time that does
+    not exist or occurs twice in ``zone``: :func:`parse_timestamps` for one value."""
+    naive, offset = _naive_of(text)
+    if naive is None:
+        return None
+    try:
+        if offset is not None:
+            return (naive - dt.timedelta(minutes=offset)).replace(tzinfo=dt.UTC)
+        early, late = naive.replace(tzinfo=zone), naive.replace(tzinfo=zone, fold=1)
+        if early.utcoffset() != late.utcoffset():
+            return None  # in a daylight-saving gap or overlap: not guessed
+        return early.astimezone(dt.UTC)
+    except OverflowError:  # beyond year 1..9999 once in UTC
+        return None

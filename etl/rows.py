@@ -1,8 +1,10 @@
 """Rows validated the one way: the checks every file row and every feature written through the
 API go through (types, enums with their Chinese labels, patterns, ranges, the credit-code and
 CAS checks, units of parameters, natural keys, geometry type, validity and coordinates, foreign
-keys). ``etl.load`` reads files into columns and calls these; ``geoapi.editing`` does the same
-with the properties of a GeoJSON feature."""
+keys). ``etl.load`` reads files into columns and calls :func:`parse_values`; a feature written
+through the API (``geoapi.feature_input``) is one row, judged by :func:`parse_row` with the same
+field rules (:mod:`etl.field_rules`) value by value, then given the same geometry and reference
+checks."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from etl.crs import SourceCrs
+from etl.field_rules import rule_for
 from etl.geometry import conform, transform_geometries
 from etl.headers import field_title
-from etl.units import check_units
+from etl.units import check_units, unit_problem
 from etl.upsert import existing_values, geometry_ewkb_hex
 from etl.validate import Reasons, missing_references, parse_field
 from layers import BY_ID
@@ -44,10 +47,32 @@ def parse_values(
         reasons.add_each(problems.notna().to_numpy(), problems)
     for name in layer.natural_key:  # a NULL key would never conflict, so never upsert
         if not layer.field(name).required:
-            reasons.add(
-                values[name].isna(), f"缺少 {field_title(layer.field(name))} / {name} missing"
-            )
+            reasons.add(values[name].isna(), _key_missing(layer, name))
     return values
+
+
+def parse_row(
+    layer: Layer, raw: Mapping[str, object], zone: zoneinfo.ZoneInfo
+) -> tuple[dict[str, object], list[str]]:
+    """One row's given fields parsed as :func:`parse_values` parses a column of them: the values
+    (None where empty or bad) and the reasons, in the order the column path reports them."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for name, cell in raw.items():
+        values[name], found = rule_for(layer.field(name)).judge(cell, zone)
+        problems += found
+    if "parameter" in values and "unit" in layer.field_names:
+        values["unit"], problem = unit_problem(values["parameter"], values.get("unit"))
+        if problem is not None:
+            problems.append(problem)
+    for name in layer.natural_key:
+        if not layer.field(name).required and values[name] is None:
+            problems.append(_key_missing(layer, name))
+    return values, problems
+
+
+def _key_missing(layer: Layer, name: str) -> str:
+    return f"缺少 {field_title(layer.field(name))} / {name} missing"
 
 
 def add_geometries(

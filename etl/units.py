@@ -86,7 +86,7 @@ def canonical_unit(text: object) -> str | None:
     return None
 
 
-def _problem(parameter: object, given: object) -> tuple[str | None, str | None]:
+def unit_problem(parameter: object, given: object) -> tuple[str | None, str | None]:
     """(canonical unit, reason) for one distinct (parameter, unit as given) pair."""
     expected = BY_CODE[str(parameter)].unit if parameter in BY_CODE else None
     if given is None:
@@ -116,7 +116,7 @@ def check_units(parameters: pd.Series, units: pd.Series) -> tuple[pd.Series, pd.
     )
     distinct = pairs.drop_duplicates().reset_index(drop=True)
     results = [
-        _problem(p, g) for p, g in zip(distinct["parameter"], distinct["given"], strict=True)
+        unit_problem(p, g) for p, g in zip(distinct["parameter"], distinct["given"], strict=True)
     ]
     distinct["unit"] = [unit for unit, _ in results]
     distinct["problem"] = [reason for _, reason in results]

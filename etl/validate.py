@@ -8,8 +8,6 @@ so a 250,000-row observations file validates in about a second.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import zoneinfo
 from collections.abc import Callable, Hashable, Iterable
 
@@ -18,19 +16,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from etl.dates import parse_dates, parse_timestamps
-from etl.headers import (
-    BOOLEAN_WORDS,
-    NO_VALUE_MARKS,
-    choice_labels,
-    choice_lookup,
-    field_title,
-    fold,
-    value_resolver,
-)
+from etl.field_rules import INTEGER_RANGE, FieldRule, cell_text, clean_number, quoted, rule_for
+from etl.headers import NO_VALUE_MARKS
 from layers.spec import Field, FieldType, Layer
 
 BoolArray = npt.NDArray[np.bool_]
-_LIST_SEPARATORS = re.compile(r"[;；,，、|/\s]+")
 
 
 class Reasons:
@@ -51,7 +41,7 @@ class Reasons:
             self._parts.append((positions, message))
         else:
             picked = values.to_numpy(dtype=object)[positions]
-            self._parts.append((positions, [message.replace("{}", repr(str(v))) for v in picked]))
+            self._parts.append((positions, [quoted(message, v) for v in picked]))
 
     def add_each(self, mask: npt.ArrayLike, messages: pd.Series) -> None:
         """Reject the rows of ``mask``, each with its own message from ``messages``."""
@@ -94,16 +84,11 @@ SHORT_COLUMN = 16
 def as_text(column: pd.Series) -> pd.Series:
     """Any input column as stripped text, missing where absent or blank (index 0..n-1)."""
     if len(column) <= SHORT_COLUMN:
-        texts = [None if _is_missing(v) else (str(v).strip() or None) for v in column.tolist()]
-        return pd.Series(texts, dtype=object)
+        return pd.Series([cell_text(v) for v in column.tolist()], dtype=object)
     missing = column.isna().to_numpy()
     text = column.astype(str).where(~missing).str.strip()
     text = text.where(text != "")
     return text.reset_index(drop=True).astype(object).where(lambda s: s.notna(), None)
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (not isinstance(value, list | tuple) and bool(pd.isna(value)))
 
 
 def map_distinct(texts: pd.Series, function: Callable[[str], object]) -> pd.Series:
@@ -123,53 +108,18 @@ def _no_value(texts: pd.Series) -> pd.Series:
 
 def _parse_number(texts: pd.Series) -> pd.Series:
     """Numbers from text with full-width digits and thousands separators; NaN if not one."""
-    cleaned = map_distinct(
-        texts, lambda t: unicodedata.normalize("NFKC", t).replace(",", "").replace(" ", "")
-    )
+    cleaned = map_distinct(texts, clean_number)
     return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
 
-def _parse_choice(f: Field, texts: pd.Series, reasons: Reasons) -> pd.Series:
-    lookup = choice_lookup(f)
-
-    def look_up(text: str) -> object:
-        value = lookup.get(fold(text))
-        if value is None and f.type is FieldType.INTEGER:
-            number = pd.to_numeric(unicodedata.normalize("NFKC", text), errors="coerce")
-            if pd.notna(number) and float(number).is_integer():
-                value = lookup.get(str(int(number)))
-        return value
-
-    values = map_distinct(texts, look_up)
-    reasons.add(
-        texts.notna() & values.isna(),
-        f"{field_title(f)} 取值{{}}无效，应为 {choice_labels(f)} / invalid {f.name} {{}}",
-        texts,
-    )
+def _resolved(
+    texts: pd.Series, step: Callable[[str], object], message: str, reasons: Reasons
+) -> pd.Series:
+    """``step`` of each distinct text; texts it gives no value for are rejected with
+    ``message``."""
+    values = map_distinct(texts, step)
+    reasons.add(texts.notna() & values.isna(), message, texts)
     return values
-
-
-def _parse_text(f: Field, texts: pd.Series, reasons: Reasons) -> pd.Series:
-    resolver = value_resolver(f)
-    if resolver is None:
-        return texts
-    values = map_distinct(texts, resolver)
-    reasons.add(
-        texts.notna() & values.isna(),
-        f"{field_title(f)} 无法识别{{}} / unknown {f.name} {{}}",
-        texts,
-    )
-    return values
-
-
-def _parse_list(f: Field, texts: pd.Series) -> pd.Series:
-    resolver = value_resolver(f) or (lambda element: element)
-
-    def split(text: str) -> list[str]:
-        elements = [e for e in _LIST_SEPARATORS.split(text) if e]
-        return [resolver(e) or e for e in elements]
-
-    return map_distinct(texts, split)
 
 
 def parse_field(f: Field, raw: pd.Series, reasons: Reasons, zone: zoneinfo.ZoneInfo) -> pd.Series:
@@ -177,83 +127,83 @@ def parse_field(f: Field, raw: pd.Series, reasons: Reasons, zone: zoneinfo.ZoneI
 
     The result has pandas dtypes that COPY renders as PostgreSQL input: object (text), Int64,
     float64, boolean, datetime64 (dates) and datetime64[UTC] (timestamps); lists for text[].
+    The steps and messages are ``f``'s :class:`etl.field_rules.FieldRule`'s, which judges one
+    value the same way (:meth:`~etl.field_rules.FieldRule.judge`).
     """
+    rule = rule_for(f)
     texts = as_text(raw)
     if f.type is not FieldType.TEXT and f.type is not FieldType.TEXT_LIST:
         texts = _no_value(texts)
-    title = field_title(f)
     values: pd.Series
     if f.choices:
-        values = _parse_choice(f, texts, reasons)
+        values = _resolved(texts, rule.choice, rule.invalid_choice, reasons)
         if f.type is FieldType.INTEGER:
             values = values.astype("Int64")
     elif f.type is FieldType.TEXT:
-        values = _parse_text(f, texts, reasons)
+        if rule.resolver is None:
+            values = texts
+        else:
+            values = _resolved(texts, rule.resolver, rule.unknown_value, reasons)
     elif f.type is FieldType.TEXT_LIST:
-        values = _parse_list(f, texts)
+        values = map_distinct(texts, rule.elements)
     elif f.type in (FieldType.INTEGER, FieldType.REAL):
         numbers = _parse_number(texts)
         finite = np.isfinite(numbers.to_numpy())
-        reasons.add(
-            texts.notna() & ~finite, f"{title} 不是数字{{}} / {f.name} is not a number {{}}", texts
-        )
+        reasons.add(texts.notna() & ~finite, rule.not_number, texts)
         if f.type is FieldType.INTEGER:
-            fractional = finite & (numbers.to_numpy() % 1 != 0)
-            reasons.add(
-                fractional, f"{title} 应为整数{{}} / {f.name} must be an integer {{}}", texts
-            )
-            numbers = numbers.where(finite & ~fractional)
+            # inf % 1 is NaN with a RuntimeWarning: take the remainder of finite numbers only
+            fractional = finite & (np.where(finite, numbers.to_numpy(), 0.0) % 1 != 0)
+            reasons.add(fractional, rule.not_integer, texts)
+            whole = finite & ~fractional
+            beyond = whole & ~_in_integer_range(numbers)
+            reasons.add(beyond, rule.beyond_integer, texts)
+            numbers = numbers.where(whole & ~beyond)
             values = numbers.astype("Int64")
         else:
             values = numbers.where(finite)
-        _check_range(f, numbers.where(finite), texts, reasons)
+        _check_range(rule, numbers.where(finite), texts, reasons)
     elif f.type is FieldType.BOOLEAN:
-        values = map_distinct(texts, lambda t: BOOLEAN_WORDS.get(fold(t)))
-        reasons.add(
-            texts.notna() & values.isna(),
-            f"{title} 应为是/否{{}} / {f.name} must be yes/no {{}}",
-            texts,
-        )
+        values = _resolved(texts, rule.boolean, rule.not_yes_no, reasons)
         values = values.astype("boolean")
     elif f.type is FieldType.DATE:
         values, bad = parse_dates(texts)
-        reasons.add(bad, f"{title} 日期无法识别{{}} / {f.name} is not a date {{}}", texts)
+        reasons.add(bad, rule.not_date, texts)
     elif f.type is FieldType.TIMESTAMPTZ:
         values, bad = parse_timestamps(texts, zone)
-        reasons.add(bad, f"{title} 时间无法识别{{}} / {f.name} is not a time {{}}", texts)
+        reasons.add(bad, rule.not_time, texts)
     else:  # pragma: no cover - FieldType is closed
         raise AssertionError(f.type)
     if f.required:
-        reasons.add(texts.isna(), f"缺少必填字段 {title} / required {f.name} is missing")
-    _check_text(f, values, reasons)
+        reasons.add(texts.isna(), rule.missing)
+    _check_text(rule, values, reasons)
     return values
 
 
-def _check_range(f: Field, numbers: pd.Series, texts: pd.Series, reasons: Reasons) -> None:
-    title = field_title(f)
-    if f.minimum is not None:
-        reasons.add(
-            numbers < f.minimum,
-            f"{title} 小于下限 {f.minimum:g}{{}} / {f.name} below {f.minimum:g} {{}}",
-            texts,
-        )
-    if f.maximum is not None:
-        reasons.add(
-            numbers > f.maximum,
-            f"{title} 大于上限 {f.maximum:g}{{}} / {f.name} above {f.maximum:g} {{}}",
-            texts,
-        )
+def _in_integer_range(numbers: pd.Series) -> BoolArray:
+    low, high = INTEGER_RANGE
+    values = np.nan_to_num(numbers.to_numpy(dtype=float), nan=0.0)
+    inside: BoolArray = (values >= low) & (values <= high)
+    return inside
 
 
-def _check_text(f: Field, values: pd.Series, reasons: Reasons) -> None:
+def _check_range(rule: FieldRule, numbers: pd.Series, texts: pd.Series, reasons: Reasons) -> None:
+    if rule.field.minimum is not None:
+        reasons.add(numbers < rule.field.minimum, rule.below, texts)
+    if rule.field.maximum is not None:
+        reasons.add(numbers > rule.field.maximum, rule.above, texts)
+
+
+def _check_text(rule: FieldRule, values: pd.Series, reasons: Reasons) -> None:
     """The field's own check (more specific, so first) and then its pattern."""
+    f = rule.field
     present = values.notna().to_numpy()
-    title = field_title(f)
     checked_ok = present.copy()
     if f.check is not None and present.any():
         check = f.check
         keys = values.map(_hashable, na_action="ignore")
-        problems = map_distinct(keys, lambda v: check(_unhashable(v)))
+        # the check sees the Python value one value is judged with (an int, not numpy's int64,
+        # which ``isinstance(value, int)`` does not recognise)
+        problems = map_distinct(keys, lambda v: check(python_value(_unhashable(v), f.type)))
         has_problem = problems.notna().to_numpy() & present
         reasons.add_each(has_problem, problems)
         checked_ok &= ~has_problem
@@ -261,11 +211,21 @@ def _check_text(f: Field, values: pd.Series, reasons: Reasons) -> None:
         matches = values[checked_ok].astype(str).str.match(f.pattern).to_numpy(dtype=bool)
         bad = np.zeros(len(values), dtype=bool)
         bad[np.flatnonzero(checked_ok)[~matches]] = True
-        reasons.add(
-            bad,
-            f"{title} 格式不符{{}}（{f.pattern}）/ {f.name} does not match {f.pattern}: {{}}",
-            values,
-        )
+        reasons.add(bad, rule.mismatch, values)
+
+
+def python_value(value: object, kind: FieldType | None) -> object:
+    """One cell of a parsed column as the Python value :meth:`FieldRule.judge` gives for it
+    (None for NaN, NA and NaT; a date for a DATE's midnight timestamp)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if kind is FieldType.DATE else value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _hashable(value: object) -> Hashable:

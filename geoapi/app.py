@@ -114,7 +114,7 @@ def _patch_openapi(openapi: dict[str, Any]) -> None:
         get = path.get("get")
         if route.startswith("/collections/") and "/items" in route and isinstance(get, dict):
             get.setdefault("parameters", []).append(dict(PROFILE_PARAMETER))
-    from geoapi.editing import declare_in_openapi
+    from geoapi.editing_openapi import declare_in_openapi
 
     declare_in_openapi(openapi)
 
@@ -144,7 +144,7 @@ def _import_pygeoapi() -> Any:
 def _declare_conformance() -> None:
     from pygeoapi.api import itemtypes
 
-    from geoapi.editing import CONFORMANCE as EDITING_CONFORMANCE
+    from geoapi.editing_openapi import CONFORMANCE as EDITING_CONFORMANCE
 
     classes = itemtypes.CONFORMANCE_CLASSES_FEATURES
     for uri in FILTER_CONFORMANCE + EDITING_CONFORMANCE:

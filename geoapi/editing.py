@@ -9,16 +9,17 @@
 
 Who may write which rows is ``accounts.policy.write_scope``'s answer; a row must be within the
 scope before and after the change (an enterprise cannot take another's row by PATCHing its
-credit code). Values are validated by the loader's own checks (``geoapi.feature_input`` →
-``etl.rows``). Each write is one transaction naming its actor, so the audit trigger records who.
+credit code). Each write is one transaction naming its actor, so the audit trigger records who.
+
+What was sent is read and validated by ``geoapi.feature_input`` (bodies, media types, the
+loader's own checks through ``etl.rows``); versions and ``If-Match`` are ``geoapi.etags``'; the
+Part 4 conformance and OpenAPI operations are ``geoapi.editing_openapi``'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,99 +37,25 @@ from geoapi.errors import (
     GeoApiError,
     InvalidParameterValue,
     NotFound,
-    PayloadTooLarge,
-    PreconditionFailed,
     Unauthenticated,
-    UnsupportedMediaType,
     error_response,
 )
-from geoapi.feature_input import check_properties, feature_from_body, read_geometry, validated_row
+from geoapi.etags import ETAG_SQL, check_if_match, representation_tag
+from geoapi.feature_input import (
+    FEATURE_TYPES,
+    MERGE_PATCH,
+    check_properties,
+    feature_from_body,
+    feature_id,
+    merge_patch,
+    read_body,
+    read_geometry,
+    validated_row,
+)
 from geoapi.features import query_item
 from geoapi.query import parse_items
 from layers.schema import GEOMETRY_COLUMN
 from layers.spec import Layer, input_fields
-
-MAX_BODY_BYTES = 10 * 1024 * 1024
-FEATURE_TYPES = ("application/geo+json", "application/json")
-MERGE_PATCH = "application/merge-patch+json"
-#: Part 4's conformance classes this API implements.
-CONFORMANCE = (
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/req/optimistic-locking-etags",
-)
-ETAG_SQL = "md5(row_to_json(t)::text)"
-
-
-def is_create() -> bool:
-    """Whether a POST to items creates a feature rather than searching with a CQL2 JSON body
-    (pygeoapi's POST search, a read): everything but ``application/json`` that is not a
-    GeoJSON Feature is a create (a wrong media type is then the create's 415)."""
-    if request.method != "POST":
-        return False
-    if request.mimetype != "application/json":
-        return True
-    length = request.content_length
-    if length is not None and length > MAX_BODY_BYTES:
-        return True  # too large for either: the create path answers 413
-    try:
-        body = json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return isinstance(body, dict) and body.get("type") == "Feature"
-
-
-_CODING_SUFFIX = re.compile(r":(gzip|br|deflate|zstd)$")
-_VIEW_SUFFIX = re.compile(r"-v[0-9a-f]{8}$")
-
-
-def _version(tag: str) -> str:
-    """The stored version an ETag names: a compressed response's ETag carries its coding
-    (flask-compress: ``"abc:gzip"``), a weak one ``W/``, a signed-in reader's its view
-    (``"abc-v1234abcd"``, :func:`representation_tag`); all name the same row version."""
-    tag = tag.strip()
-    if tag == "*":
-        return tag
-    tag = tag.removeprefix("W/").strip('"')
-    return _VIEW_SUFFIX.sub("", _CODING_SUFFIX.sub("", tag))
-
-
-def representation_tag(version: str, layer: Layer) -> str:
-    """The ETag of one feature as the current user reads it (quoted). The row's version alone
-    would name the anonymous and the staff copy alike, and a browser revalidating its
-    anonymous copy after signing in would be told 304 (flask-compress answers conditional
-    requests) and keep showing it; so a signed-in reader's view (its fields and rows) is part
-    of the tag. If-Match compares the version only (:func:`_version`)."""
-    view = view_of(layer)
-    if not view.personal:
-        return f'"{version}"'
-    key = ",".join(f.name for f in view.fields) + "|" + view.relation
-    return f'"{version}-v{hashlib.sha256(key.encode()).hexdigest()[:8]}"'
-
-
-def _fid(item_id: str) -> int:
-    try:
-        fid = int(item_id)
-    except ValueError:
-        raise NotFound(f"无此要素 / no feature {item_id!r}") from None
-    if not -(2**63) < fid < 2**63:
-        raise NotFound(f"无此要素 / no feature {item_id!r}")
-    return fid
-
-
-def _body(allowed: tuple[str, ...]) -> bytes:
-    length = request.content_length
-    if length is not None and length > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"请求体超过10 MB / the body is larger than {MAX_BODY_BYTES} bytes")
-    if request.mimetype not in allowed:
-        raise UnsupportedMediaType(
-            f"不支持的媒体类型 / Content-Type {request.mimetype or 'none'!r}: use "
-            + " or ".join(allowed)
-        )
-    body = request.get_data(cache=True)
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"请求体超过10 MB / the body is larger than {MAX_BODY_BYTES} bytes")
-    return body
 
 
 def _scope(layer: Layer) -> WriteScope:
@@ -178,13 +105,17 @@ class Editor:
             ).scalar_one_or_none()
         return None if value is None else representation_tag(value, layer)
 
-    def _feature_response(self, layer: Layer, fid: int, status: int) -> Response:
+    def _read_back(self, connection: sa.Connection, layer: Layer, fid: int) -> bytes | None:
+        """The feature as this user reads it, in the transaction that wrote it (no second
+        connection from the pool, with its ping, after the commit)."""
         q = parse_items(layer, {}, self.zone_srid, view=view_of(layer), readable=readable_ids())
-        body = query_item(self.engine, q, fid, self.base_url)
+        return query_item(connection, q, fid, self.base_url)
+
+    @staticmethod
+    def _feature_response(layer: Layer, body: bytes | None, status: int, version: str) -> Response:
+        """The written feature, tagged with the ``version`` its write returned (``RETURNING``)."""
         response = Response(body or b"", status=status, mimetype="application/geo+json")
-        tag = self.etag(layer, fid)
-        if tag:
-            response.headers["ETag"] = tag
+        response.headers["ETag"] = representation_tag(version, layer)
         return response
 
     # the row as stored ----------------------------------------------------------------
@@ -213,17 +144,6 @@ class Editor:
             stored[GEOMETRY_COLUMN] = json.loads(row["geojson"])
         return stored, representation_tag(row["etag"], layer)
 
-    @staticmethod
-    def _check_version(etag: str) -> None:
-        wanted = request.headers.get("If-Match")
-        if wanted is None:
-            return
-        tags = {_version(t) for t in wanted.split(",")}
-        if "*" not in tags and _version(etag) not in tags:
-            raise PreconditionFailed(
-                f"要素已被他人修改 / the feature has changed since {wanted}: read it again"
-            )
-
     # writing --------------------------------------------------------------------------
     def _begin(self) -> Any:
         connection = self.engine.connect()
@@ -249,7 +169,7 @@ class Editor:
 
     def create(self, layer: Layer) -> Response:
         scope = _scope(layer)
-        feature = feature_from_body(_body(FEATURE_TYPES))
+        feature = feature_from_body(read_body(FEATURE_TYPES))
         properties = feature.get("properties") or {}
         _declaration(scope, None, properties)
         check_properties(layer, properties)
@@ -257,7 +177,7 @@ class Editor:
             feature.get("geometry"), request.headers.get("Content-Crs"), self.zone_srid
         )
 
-        def insert(connection: sa.Connection) -> int:
+        def insert(connection: sa.Connection) -> tuple[int, str, bytes | None]:
             row = validated_row(connection, layer, properties, geometry)
             _own_only(scope, row, "new row")
             row.update(_review(scope, None))
@@ -269,24 +189,27 @@ class Editor:
                 names += ", geom"
                 binds += ", CAST(:geom AS geometry)"
                 params["geom"] = row[GEOMETRY_COLUMN]
-            return int(
-                connection.execute(
-                    sa.text(f'INSERT INTO "{layer.id}" ({names}) VALUES ({binds}) RETURNING id'),
-                    params,
-                ).scalar_one()
-            )
+            inserted = connection.execute(
+                sa.text(
+                    f'INSERT INTO "{layer.id}" AS t ({names}) VALUES ({binds}) '
+                    f"RETURNING t.id, {ETAG_SQL}"
+                ),
+                params,
+            ).one()
+            fid = int(inserted[0])
+            return fid, str(inserted[1]), self._read_back(connection, layer, fid)
 
-        fid = self._run(insert)
-        response = self._feature_response(layer, fid, 201)
+        fid, version, body = self._run(insert)
+        response = self._feature_response(layer, body, 201, version)
         response.headers["Location"] = f"{self.base_url}/collections/{layer.id}/items/{fid}"
         return response
 
     def replace(self, layer: Layer, fid: int, merge: bool) -> Response:
         scope = _scope(layer)
         feature = (
-            _merge_patch(_body((MERGE_PATCH,)))
+            merge_patch(read_body((MERGE_PATCH,)))
             if merge
-            else feature_from_body(_body(FEATURE_TYPES))
+            else feature_from_body(read_body(FEATURE_TYPES))
         )
         if "id" in feature and str(feature["id"]) != str(fid):
             raise InvalidParameterValue(f"不能修改要素标识 / the id is {fid}, not {feature['id']}")
@@ -294,9 +217,9 @@ class Editor:
         _declaration(scope, None, patch)
         check_properties(layer, patch)
 
-        def update(connection: sa.Connection) -> None:
+        def update(connection: sa.Connection) -> tuple[str, bytes | None]:
             stored, etag = self._existing(connection, layer, fid)
-            self._check_version(etag)
+            check_if_match(etag)
             _own_only(scope, stored, "as stored")
             _declaration(scope, stored, patch)
             if merge:
@@ -317,19 +240,24 @@ class Editor:
                 sets.append("geom = CAST(:geom AS geometry)")
                 params["geom"] = row[GEOMETRY_COLUMN]
             params["fid"] = fid
-            connection.execute(
-                sa.text(f'UPDATE "{layer.id}" SET {", ".join(sets)} WHERE id = :fid'), params
-            )
+            version = connection.execute(
+                sa.text(
+                    f'UPDATE "{layer.id}" AS t SET {", ".join(sets)} WHERE t.id = :fid '
+                    f"RETURNING {ETAG_SQL}"
+                ),
+                params,
+            ).scalar_one()
+            return str(version), self._read_back(connection, layer, fid)
 
-        self._run(update)
-        return self._feature_response(layer, fid, 200)
+        version, body = self._run(update)
+        return self._feature_response(layer, body, 200, version)
 
     def delete(self, layer: Layer, fid: int) -> Response:
         scope = _scope(layer)
 
         def remove(connection: sa.Connection) -> None:
             stored, etag = self._existing(connection, layer, fid)
-            self._check_version(etag)
+            check_if_match(etag)
             _own_only(scope, stored, "as stored")
             _declaration(scope, stored, ())
             connection.execute(sa.text(f'DELETE FROM "{layer.id}" WHERE id = :i'), {"i": fid})
@@ -344,19 +272,6 @@ class Editor:
             raise NotFound(f"无此要素 / no feature {fid} in {layer.id}")
         body = {"collection": layer.id, "id": fid, "changes": entries}
         return Response(audit.dumps([body])[1:-1], mimetype="application/json")
-
-
-def _merge_patch(body: bytes) -> dict[str, Any]:
-    """A merge patch (RFC 7396) of a feature: its ``properties`` and maybe its ``geometry``."""
-    try:
-        patch = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidParameterValue("请求体不是JSON / the body is not JSON") from None
-    if not isinstance(patch, dict):
-        raise InvalidParameterValue("合并补丁须为对象 / a merge patch must be a JSON object")
-    if "properties" in patch and not isinstance(patch["properties"], dict):
-        raise InvalidParameterValue("properties 须为对象 / properties must be an object")
-    return patch
 
 
 def _integrity_message(exc: sa.exc.IntegrityError) -> str:
@@ -378,7 +293,7 @@ def install(app: Flask, editor: Editor, layers_by_id: Mapping[str, Layer]) -> No
 
     def history(collection_id: str, item_id: str) -> Response:
         try:
-            return editor.history(layers_by_id[collection_id], _fid(item_id))
+            return editor.history(layers_by_id[collection_id], feature_id(item_id))
         except GeoApiError as exc:
             return error_response(exc)
 
@@ -409,67 +324,9 @@ def dispatch(editor: Editor, layer: Layer, item_id: str | None) -> Response:
             if request.method != "POST":
                 raise InvalidParameterValue(f"不支持的方法 / {request.method} on items")
             return editor.create(layer)
-        fid = _fid(item_id)
+        fid = feature_id(item_id)
         if request.method == "DELETE":
             return editor.delete(layer, fid)
         return editor.replace(layer, fid, merge=request.method == "PATCH")
     except GeoApiError as exc:
         return error_response(exc)
-
-
-def _operation(summary: str, op_id: str, body_type: str | None, codes: dict[str, str]) -> Any:
-    operation: dict[str, Any] = {
-        "summary": summary,
-        "operationId": op_id,
-        "security": [{"bearer": []}, {"basic": []}],
-        "responses": {code: {"description": text} for code, text in codes.items()},
-    }
-    if body_type:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {body_type: {"schema": {"type": "object"}}},
-        }
-    return operation
-
-
-def declare_in_openapi(openapi: dict[str, Any]) -> None:
-    """Declare the editing operations (Part 4) and the sign-in schemes in the OpenAPI
-    document: a POST of ``application/geo+json`` to items creates; PUT, PATCH and DELETE on an
-    item."""
-    components = openapi.setdefault("components", {})
-    components.setdefault("securitySchemes", {}).update(
-        {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "onemap API token"},
-            "basic": {"type": "http", "scheme": "basic", "description": "login and password"},
-        }
-    )
-    refused = {"400": "无效要素 / invalid feature", "401": "请登录 / sign in", "403": "无权限"}
-    for route, path in openapi.get("paths", {}).items():
-        if not route.startswith("/collections/"):
-            continue
-        collection = route.split("/")[2]
-        name = "".join(part.capitalize() for part in collection.split("_"))
-        if route.endswith("/items") and isinstance(path.get("post"), dict):
-            content = path["post"].setdefault("requestBody", {}).setdefault("content", {})
-            content["application/geo+json"] = {"schema": {"type": "object"}}
-            path["post"]["description"] = (
-                "application/geo+json: 新增一个要素 / create one feature (OGC API Features "
-                "Part 4); application/json: CQL2 JSON search"
-            )
-        if route.endswith("/items/{featureId}"):
-            changed = {"200": "已修改 / changed", "412": "版本不符 / stale If-Match", **refused}
-            path["put"] = _operation(
-                "替换要素 / replace a feature", f"replace{name}Feature", GEOJSON_TYPE, changed
-            )
-            path["patch"] = _operation(
-                "修改要素 / update a feature", f"update{name}Feature", MERGE_PATCH, changed
-            )
-            path["delete"] = _operation(
-                "删除要素 / delete a feature",
-                f"delete{name}Feature",
-                None,
-                {"204": "已删除 / deleted", "409": "仍被引用 / still referenced", **refused},
-            )
-
-
-GEOJSON_TYPE = FEATURE_TYPES[0]

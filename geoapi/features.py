@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from psycopg.adapt import Loader
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from geoapi.crs import Crs
 from geoapi.query import (
@@ -45,18 +45,26 @@ class _Utf8Bytes(Loader):
         return bytes(data)
 
 
-def _fetch_one(engine: Engine, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
-    """One row of ``sql`` on a pooled connection, text columns as UTF-8 bytes.
+def _fetch_one(
+    source: Engine | Connection, sql: str, params: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """One row of ``sql``, text columns as UTF-8 bytes: on a pooled connection in autocommit (a
+    read needs no BEGIN and no ROLLBACK, two round trips fewer per request), or on the given
+    connection, in its transaction (a write reading back what it wrote before it commits)."""
+    if isinstance(source, Connection):
+        return _fetch_on(source, sql, params)
+    with source.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return _fetch_on(connection, sql, params)
 
-    In autocommit: a read needs no BEGIN and no ROLLBACK, two round trips fewer per request.
-    """
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cursor:
-            cursor.adapters.register_loader("text", _Utf8Bytes)
-            cursor.execute(sql, params)
-            return cursor.fetchone()
+
+def _fetch_on(connection: Connection, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.adapters.register_loader("text", _Utf8Bytes)
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+        return row
 
 
 def related(
@@ -271,8 +279,9 @@ def _planner_estimate(
     return rows
 
 
-def query_item(engine: Engine, q: ItemsQuery, fid: int, base_url: str) -> bytes | None:
-    """The GeoJSON of feature ``fid`` as UTF-8 bytes, or None."""
+def query_item(engine: Engine | Connection, q: ItemsQuery, fid: int, base_url: str) -> bytes | None:
+    """The GeoJSON of feature ``fid`` as UTF-8 bytes, or None (read on ``engine``'s pool, or on
+    a connection in the transaction that wrote it)."""
     own = f"{base_url}/collections/{q.layer.id}"
     extra = ",".join(
         json.dumps(link, ensure_ascii=False)

@@ -16,7 +16,7 @@ from flask import Flask, Response, g, request
 from accounts import policy
 from accounts.policy import Rule
 from geoapi import auth
-from geoapi.editing import is_create
+from geoapi.feature_input import is_create
 from layers import BY_ID
 
 C, OPEN, S, H, K = Rule.COLLECTION, Rule.OPEN, Rule.SIGNED_IN, Rule.HISTORY, Rule.CASE

@@ -22,8 +22,9 @@ from sqlalchemy import Engine
 
 from geoapi.access import readable_ids, view_of
 from geoapi.downloads import download
-from geoapi.editing import Editor, dispatch, is_create
+from geoapi.editing import Editor, dispatch
 from geoapi.errors import GeoApiError, InvalidParameterValue, NotFound, error_response
+from geoapi.feature_input import is_create
 from geoapi.features import collection_text, query_item, query_page
 from geoapi.provider import FORMATS, JSON_TYPES
 from geoapi.query import ItemsQuery, collection_layers, parse_items

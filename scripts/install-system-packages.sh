@@ -2,8 +2,8 @@
 # Install what onemap needs from the distribution, when it is missing: PostgreSQL with PostGIS
 # (the distribution's postgresql-NN-postgis-3), the GDAL command-line tools, and Chromium with CJK
 # fonts for the page's browser tests (and the reports' PDF), PyQGIS for the QGIS project test,
-# poppler's pdftoppm and LibreOffice Calc (headless) for the reports' tests, and pgbouncer for
-# the pooler's test. Debian/Ubuntu.
+# poppler's pdftoppm and LibreOffice Calc (headless) for the reports' tests, pgbouncer for
+# the pooler's test, and wrk for the HTTP benchmarks (benchmarks/accounts.py). Debian/Ubuntu.
 # Quiet and quick when everything is there already.
 set -euo pipefail
 
@@ -31,6 +31,8 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # The pooler of a province's deployment (transaction pooling), run by its test on loopback.
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+# The load generator of the HTTP benchmarks (requests per second under concurrency).
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -48,7 +50,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 packages=(gdal-bin)
-for p in chromium fonts-noto-cjk python3-qgis systemd poppler-utils libreoffice-calc-nogui pgbouncer; do
+for p in chromium fonts-noto-cjk python3-qgis systemd poppler-utils libreoffice-calc-nogui pgbouncer wrk; do
   if [[ " ${missing[*]} " == *" $p "* ]]; then packages+=("$p"); fi
 done
 if [[ " ${missing[*]} " == *" postgis "* ]]; then

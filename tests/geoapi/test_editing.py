@@ -158,6 +158,9 @@ def test_an_enterprise_edits_its_own_hazard_level_and_the_history_shows_it(
         assert done.json["properties"]["hazard_level"] == new
         assert done.json["properties"]["phone"]  # its own private fields come back to it
         assert done.headers["ETag"] != etag
+        # the ETag the write returned names the version a read now finds (a read of the same
+        # view gives the same tag)
+        assert client.get(path, headers=h["ent_a"]).headers["ETag"] == done.headers["ETag"]
         assert _enterprise(engine, codes["ent_a"])[1] == new
         stale = client.patch(
             path,
