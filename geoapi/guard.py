@@ -64,6 +64,8 @@ ROUTES: dict[str, Rule] = {
     "pygeoapi.get_collection_tiles_metadata": C,
     "pygeoapi.get_collection_tiles_data": C,
     "feature_history": H,
+    # a collection's change feed: ids and actions of the rows the user may read (geoapi.changes)
+    "collection_changes": C,
     # cases (geoapi.cases): the collection must exist for the user; who may make which
     # transition is accounts.policy.may_act's answer per case
     "case_create": K,

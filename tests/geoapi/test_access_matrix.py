@@ -94,6 +94,7 @@ KINDS = {
         "inspection_notice",
         "weather_notice",
         "case_statistics",
+        "collection_changes",
     },
     "history": {"feature_history"},
     "case": {"case_create", "case_transitions", "weather_notice_close"},
