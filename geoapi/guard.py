@@ -111,6 +111,11 @@ ROUTES: dict[str, Rule] = {
     "public_page": OPEN,
     "notice_publish": S,
     "notice_withdraw": S,
+    # the provincial map (geoapi.province): the page and the table of parks (counts over the
+    # harvested public layers) are anyone's; a layer's features follow the collection's rule
+    "province_page": OPEN,
+    "province_parks": OPEN,
+    "province_items": C,
 }
 # the overview's figures (counts over public layers only: air, exceedances, enterprises)
 ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}
@@ -183,6 +188,7 @@ def served_ids() -> frozenset[str]:
 SAME_FOR_EVERYONE = frozenset(
     {
         "webmap.index",
+        "province_page",
         "webmap.static",
         "webmap.hillshade_png",
         "webmap.web_manifest",

@@ -63,6 +63,8 @@ KINDS = {
         "report_list",
         "report_file",
         "public_page",
+        "province_page",
+        "province_parks",
     },
     "signed_in": {
         "me",
@@ -95,6 +97,7 @@ KINDS = {
         "weather_notice",
         "case_statistics",
         "collection_changes",
+        "province_items",
     },
     "history": {"feature_history"},
     "case": {"case_create", "case_transitions", "weather_notice_close"},

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -80,6 +80,22 @@ def stop(servers: list[subprocess.Popen[bytes]]) -> None:
         server.terminate()
     for server in servers:
         server.wait(60)
+
+
+@pytest.fixture
+def onemap_server() -> Iterator[Callable[[str], str]]:
+    """Start ``onemap serve`` on a database URL and wait for it: returns its API root; every
+    server started is stopped after the test."""
+    servers: list[subprocess.Popen[bytes]] = []
+
+    def start(url: str) -> str:
+        root, process = serve(url)
+        servers.append(process)
+        wait_until_served(root)
+        return root
+
+    yield start
+    stop(servers)
 
 
 @pytest.fixture
