@@ -9,9 +9,11 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 import sqlalchemy as sa
 
 from accounts import store
+from province import harvest as harvest_module
 from province.figures import park_figures
 from province.harvest import add_park, harvest
 
@@ -106,7 +108,9 @@ def test_two_parks_into_one_province(
     assert stored == 3
 
 
-def test_harvest_by_the_audit_trail(parks: dict[str, tuple[str, str]], province: sa.Engine) -> None:
+def test_harvest_by_the_audit_trail(
+    parks: dict[str, tuple[str, str]], province: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     park_a = parks["PARK-A"][1]
     _register(province, parks)
     assert not harvest(province).failed
@@ -154,6 +158,12 @@ def test_harvest_by_the_audit_trail(parks: dict[str, tuple[str, str]], province:
     assert (third.read[key], third.changed[key], third.deleted[key]) == (27, 0, 1)
     assert "AQ-03" not in names() and len(names()) == 27
     assert harvest(province).how[key] == "changes"  # the position taken again
+    # more changed features than requests one by one are worth: one whole read instead
+    monkeypatch.setattr(harvest_module, "MAX_ITEM_REQUESTS", 1)
+    _at_park(park_a, "UPDATE stations SET name = name || '*' WHERE code IN ('AQ-04', 'MT-01')")
+    fifth = harvest(province)
+    assert fifth.how[key] == "whole"
+    assert (fifth.read[key], fifth.changed[key], fifth.deleted[key]) == (27, 2, 0)
 
 
 def test_shared_layer_needs_the_parks_token(
