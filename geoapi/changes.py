@@ -19,7 +19,8 @@ a larger one. Every entry written before the oldest transaction still open (``xa
 ``pg_stat_activity``, read in a statement of its own before the trail) belongs to a committed
 transaction and is visible to the next statement; the feed reads up to the last such entry.
 Reads go to the primary (a standby's ``pg_stat_activity`` does not show the primary's
-transactions).
+transactions), and the app's role must see the writers' sessions: they write as the same role
+(as the app, the loader and the listener do here), or it is granted ``pg_read_all_stats``.
 """
 
 from __future__ import annotations
