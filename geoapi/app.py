@@ -227,6 +227,12 @@ def create_app(database_url: str | None = None, server_url: str | None = None) -
     from geoapi import live
 
     live.install(app, engine)  # the /events stream and acknowledging alerts
+    from geoapi import changes
+
+    changes.install(app, engine, views.layers)  # each collection's change feed (audit trail)
+    from geoapi import province
+
+    province.install(app, reader)  # the provincial map over the harvested parks at /province
     from geoapi import declarations
 
     declarations.install(app, engine)  # the office's review of what enterprises declare

@@ -64,6 +64,8 @@ ROUTES: dict[str, Rule] = {
     "pygeoapi.get_collection_tiles_metadata": C,
     "pygeoapi.get_collection_tiles_data": C,
     "feature_history": H,
+    # a collection's change feed: ids and actions of the rows the user may read (geoapi.changes)
+    "collection_changes": C,
     # cases (geoapi.cases): the collection must exist for the user; who may make which
     # transition is accounts.policy.may_act's answer per case
     "case_create": K,
@@ -109,6 +111,11 @@ ROUTES: dict[str, Rule] = {
     "public_page": OPEN,
     "notice_publish": S,
     "notice_withdraw": S,
+    # the provincial map (geoapi.province): the page and the table of parks (counts over the
+    # harvested public layers) are anyone's; a layer's features follow the collection's rule
+    "province_page": OPEN,
+    "province_parks": OPEN,
+    "province_items": C,
 }
 # the overview's figures (counts over public layers only: air, exceedances, enterprises)
 ROUTES |= {f"summary_{name}": OPEN for name in ("air", "exceedances", "enterprises")}
@@ -181,6 +188,7 @@ def served_ids() -> frozenset[str]:
 SAME_FOR_EVERYONE = frozenset(
     {
         "webmap.index",
+        "province_page",
         "webmap.static",
         "webmap.hillshade_png",
         "webmap.web_manifest",

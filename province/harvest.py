@@ -1,38 +1,53 @@
-"""Harvesting the parks' OGC APIs into the provincial database.
+"""Harvesting the parks' OGC APIs into the provincial database, incrementally.
 
-For each park: its collections (``GET /collections``, what its token, or anonymity, may read),
-then each collection's items page by page (``limit`` and the ``next`` links, GeoJSON). A
-collection with a temporal extent is harvested incrementally: only items whose ``datetime`` is
-at or after the newest one harvested before (``datetime=T/..``); the others are read whole and
-upserted, a row changed only when its properties or geometry differ. Every row carries its
-``park_code``.
+For each park: its collections (``GET /collections``: what its token, or anonymity, may read),
+then each collection by the cheapest way that misses nothing:
+
+* **by its changes** (``GET …/changes?after=N``, the park's audit trail, ``geoapi.changes``):
+  only the features inserted or updated since the last harvest are read (one request each),
+  and the deleted ones are deleted here. Every layer with a per-row trail has one, with or
+  without a time (an alert's state changes after its time).
+* **by ``datetime``** where there is no feed (the observations, audited by batch): only the
+  items at or after the newest time harvested before (``datetime=T/..``).
+* **whole** the first time, when the feed cannot say (the park's database was replaced), or
+  when more than :data:`MAX_ITEM_REQUESTS` features changed: every item read, upserted (a row
+  changed only when its properties or geometry differ), and the rows the park no longer has
+  deleted. The feed's position is taken *before* the read, so a change made during it is read
+  again next time rather than missed.
+
+Every row carries its ``park_code``. A park that cannot be read (down, or refusing the token)
+is reported and left as it was harvested; the other parks go on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from layers import BY_ID
-from province.errors import HarvestError
+from province.errors import FeedUnavailable, HarvestError
+from province.feed import Park
 
-PAGE_LIMIT = 1000
-TIMEOUT_S = 60
+#: Beyond this many changed features a whole read costs less than one request per feature.
+MAX_ITEM_REQUESTS = 200
+_CHUNK = 1000
 
 
 @dataclass
 class HarvestReport:
-    """Features read and rows changed, per park and collection."""
+    """Features read, rows changed and rows deleted per park and collection; how each was
+    harvested (``changes``, ``datetime`` or ``whole``); and the parks that could not be read."""
 
     read: dict[tuple[str, str], int] = field(default_factory=dict)
     changed: dict[tuple[str, str], int] = field(default_factory=dict)
+    deleted: dict[tuple[str, str], int] = field(default_factory=dict)
+    how: dict[tuple[str, str], str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def add_park(connection: sa.Connection, code: str, url: str, token: str | None) -> None:
@@ -46,28 +61,6 @@ def add_park(connection: sa.Connection, code: str, url: str, token: str | None) 
     )
 
 
-def _get(url: str, token: str | None) -> dict[str, Any]:
-    request = urllib.request.Request(url, headers={"Accept": "application/geo+json"})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            return dict(json.loads(response.read()))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise HarvestError(f"园区接口不可用 / cannot read {url}: {exc}") from None
-
-
-def _items(base: str, collection: str, since: dt.datetime | None, token: str | None):  # type: ignore[no-untyped-def]
-    query = {"f": "json", "limit": str(PAGE_LIMIT)}
-    if since is not None:
-        query["datetime"] = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + "/.."
-    url: str | None = f"{base}/collections/{collection}/items?{urllib.parse.urlencode(query)}"
-    while url:
-        page = _get(url, token)
-        yield from page.get("features", [])
-        url = next((link["href"] for link in page.get("links", []) if link["rel"] == "next"), None)
-
-
 _UPSERT = sa.text(
     "INSERT INTO province_features AS f (park_code, collection, feature_id, time, properties, geom)"
     " SELECT :park, :collection, x.id, x.time, x.properties,"
@@ -78,6 +71,101 @@ _UPSERT = sa.text(
     " properties = EXCLUDED.properties, geom = EXCLUDED.geom"
     " WHERE (f.properties, f.geom) IS DISTINCT FROM (EXCLUDED.properties, EXCLUDED.geom)"
 )
+_DELETE = sa.text(
+    "DELETE FROM province_features WHERE park_code = :park AND collection = :collection"
+    " AND feature_id = ANY(:ids)"
+)
+_DELETE_OTHERS = sa.text(
+    "DELETE FROM province_features WHERE park_code = :park AND collection = :collection"
+    " AND NOT feature_id = ANY(:ids)"
+)
+_STATE = sa.text(
+    "SELECT latest_time, changes_position FROM province_harvests"
+    " WHERE park_code = :p AND collection = :c"
+)
+_RECORD = sa.text(
+    "INSERT INTO province_harvests (park_code, collection, harvested_utc, latest_time, features,"
+    " changes_position) VALUES (:p, :c, now(), :t, :n, :pos)"
+    " ON CONFLICT (park_code, collection) DO UPDATE SET harvested_utc = now(),"
+    " latest_time = EXCLUDED.latest_time, features = EXCLUDED.features,"
+    " changes_position = EXCLUDED.changes_position"
+)
+
+
+def _row(feature: dict[str, Any], time_field: str | None) -> dict[str, Any]:
+    properties = feature.get("properties") or {}
+    geometry = feature.get("geometry")
+    return {
+        "id": str(feature.get("id")),
+        "time": properties.get(time_field) if time_field else None,
+        "properties": properties,
+        "geometry": json.dumps(geometry) if geometry else None,
+    }
+
+
+def _newest(rows: Iterable[dict[str, Any]], since: dt.datetime | None) -> dt.datetime | None:
+    latest = since
+    for row in rows:
+        if row["time"] is not None:
+            stamp = dt.datetime.fromisoformat(str(row["time"]).replace("Z", "+00:00"))
+            latest = stamp if latest is None or stamp > latest else latest
+    return latest
+
+
+def _upsert(connection: sa.Connection, park: str, collection: str, rows: list[Any]) -> int:
+    changed = 0
+    for start in range(0, len(rows), _CHUNK):
+        chunk = json.dumps(rows[start : start + _CHUNK], ensure_ascii=False)
+        changed += connection.execute(
+            _UPSERT, {"park": park, "collection": collection, "rows": chunk}
+        ).rowcount
+    return changed
+
+
+def _collection(
+    connection: sa.Connection, park: Park, collection: str, report: HarvestReport
+) -> None:
+    """Harvest one collection of ``park`` in ``connection``'s transaction."""
+    layer = BY_ID.get(collection)
+    time_field = layer.time_field if layer is not None else None
+    key = (park.code, collection)
+    names = {"park": park.code, "collection": collection}
+    state = connection.execute(_STATE, {"p": park.code, "c": collection}).one_or_none()
+    previous, position = (state[0], state[1]) if state is not None else (None, None)
+    rows: list[dict[str, Any]] = []
+    deleted, how = 0, "whole"
+    changes = None
+    if position is not None:
+        try:
+            changes = park.changes(collection, position)
+        except FeedUnavailable:
+            changes = None  # the trail does not reach that far (a new database): read whole
+    if changes is not None and len(changes[0]) <= MAX_ITEM_REQUESTS:
+        last, position = changes
+        how, gone = "changes", []
+        for fid, action in last.items():
+            feature = park.item(collection, fid) if action != "delete" else None
+            if feature is None:
+                gone.append(fid)
+            else:
+                rows.append(_row(feature, time_field))
+        if gone:
+            deleted = connection.execute(_DELETE, {**names, "ids": gone}).rowcount
+    else:
+        position = park.position(collection)  # before the read: what changes during it is read
+        how = "datetime" if position is None and time_field is not None else "whole"
+        since = previous if how == "datetime" else None
+        rows = [_row(f, time_field) for f in park.items(collection, since)]
+        if how == "whole":
+            ids = [row["id"] for row in rows]
+            deleted = connection.execute(_DELETE_OTHERS, {**names, "ids": ids}).rowcount
+    changed = _upsert(connection, park.code, collection, rows)
+    newest = _newest(rows, previous) if time_field else None
+    connection.execute(
+        _RECORD, {"p": park.code, "c": collection, "t": newest, "n": len(rows), "pos": position}
+    )
+    report.read[key], report.changed[key], report.deleted[key] = len(rows), changed, deleted
+    report.how[key] = how
 
 
 def harvest(engine: sa.Engine) -> HarvestReport:
@@ -86,51 +174,11 @@ def harvest(engine: sa.Engine) -> HarvestReport:
     with engine.connect() as connection:
         parks = connection.execute(sa.text("SELECT code, url, token FROM province_parks")).all()
     for code, base, token in parks:
-        collections = _get(f"{base}/collections?f=json", token).get("collections", [])
-        for entry in collections:
-            collection = str(entry["id"])
-            layer = BY_ID.get(collection)
-            time_field = layer.time_field if layer is not None else None
-            with engine.begin() as connection:
-                since = connection.execute(
-                    sa.text(
-                        "SELECT latest_time FROM province_harvests"
-                        " WHERE park_code = :p AND collection = :c"
-                    ),
-                    {"p": code, "c": collection},
-                ).scalar_one_or_none()
-                rows, latest = [], since
-                for feature in _items(base, collection, since if time_field else None, token):
-                    properties = feature.get("properties") or {}
-                    moment = properties.get(time_field) if time_field else None
-                    if moment is not None:
-                        stamp = dt.datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
-                        latest = stamp if latest is None or stamp > latest else latest
-                    geometry = feature.get("geometry")
-                    rows.append(
-                        {
-                            "id": str(feature.get("id")),
-                            "time": moment,
-                            "properties": properties,
-                            "geometry": json.dumps(geometry) if geometry else None,
-                        }
-                    )
-                changed = 0
-                for start in range(0, len(rows), PAGE_LIMIT):
-                    chunk = json.dumps(rows[start : start + PAGE_LIMIT], ensure_ascii=False)
-                    changed += connection.execute(
-                        _UPSERT, {"park": code, "collection": collection, "rows": chunk}
-                    ).rowcount
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO province_harvests (park_code, collection, harvested_utc,"
-                        " latest_time, features) VALUES (:p, :c, now(), :t, :n)"
-                        " ON CONFLICT (park_code, collection) DO UPDATE SET"
-                        " harvested_utc = now(), latest_time = EXCLUDED.latest_time,"
-                        " features = EXCLUDED.features"
-                    ),
-                    {"p": code, "c": collection, "t": latest, "n": len(rows)},
-                )
-            report.read[(code, collection)] = len(rows)
-            report.changed[(code, collection)] = changed
+        park = Park(code, base, token)
+        try:
+            for collection in park.collections():
+                with engine.begin() as connection:
+                    _collection(connection, park, collection, report)
+        except HarvestError as exc:
+            report.failed[code] = str(exc)
     return report

@@ -31,6 +31,12 @@ harvests = Table(
     Column("harvested_utc", TIMESTAMP(timezone=True), nullable=False),
     Column("latest_time", TIMESTAMP(timezone=True), nullable=True, comment="newest datetime seen"),
     Column("features", BigInteger, nullable=False, comment="features read in the last harvest"),
+    Column(
+        "changes_position",
+        BigInteger,
+        nullable=True,
+        comment="the park's change feed read up to (its audit trail's position)",
+    ),
     PrimaryKeyConstraint("park_code", "collection"),
     comment="每园区每图层的最近汇聚 / The last harvest of each park's collection",
 )

@@ -27,18 +27,22 @@ def add_park(code: str, url: str, token: str | None) -> None:
 
 @province.command()
 def harvest() -> None:
-    """汇聚 / harvest every registered park (incrementally where the layer has a time)."""
-    from province.errors import HarvestError
+    """汇聚 / harvest every registered park: by each layer's change feed (the park's audit trail,
+    deletions too), by datetime where it has none (observations), whole the first time."""
     from province.harvest import harvest as run
 
-    try:
-        report = run(engine_for(database_url()))
-    except HarvestError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = run(engine_for(database_url()))
     for (park, collection), read in sorted(report.read.items()):
-        if read:
-            changed = report.changed[(park, collection)]
-            click.echo(f"{park:<12} {collection:<24} read {read:>7}  changed {changed:>7}")
+        key = (park, collection)
+        if read or report.deleted[key]:
+            click.echo(
+                f"{park:<12} {collection:<24} {report.how[key]:<8} read {read:>7}"
+                f"  changed {report.changed[key]:>7}  deleted {report.deleted[key]:>7}"
+            )
+    for park, message in sorted(report.failed.items()):
+        click.echo(f"{park:<12} 未汇聚 / not harvested: {message}", err=True)
+    if report.failed:
+        raise SystemExit(1)
 
 
 @province.command()

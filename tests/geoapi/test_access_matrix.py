@@ -63,6 +63,8 @@ KINDS = {
         "report_list",
         "report_file",
         "public_page",
+        "province_page",
+        "province_parks",
     },
     "signed_in": {
         "me",
@@ -94,6 +96,8 @@ KINDS = {
         "inspection_notice",
         "weather_notice",
         "case_statistics",
+        "collection_changes",
+        "province_items",
     },
     "history": {"feature_history"},
     "case": {"case_create", "case_transitions", "weather_notice_close"},
