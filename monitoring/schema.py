@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Computed,
     Date,
@@ -122,4 +123,22 @@ observations_daily = _rollup(
     "observations_daily",
     Column("day", Date, nullable=False, comment="local calendar day (Asia/Shanghai)"),
     "日汇总 / Daily count, mean, min and max per station and parameter",
+)
+
+#: The devices' own amounts (HJ 212-2017 ``Cou``: what was discharged in the data's interval, kg
+#: of a pollutant, m³ of a flow), where a device sends them; the outfalls' loads prefer them to
+#: concentration × flow (sources.loads). A table of their own, not a column of the public
+#: observations: a column empty in most rows would be typed text by GDAL's OAPIF driver.
+discharge_amounts = Table(
+    "monitoring_discharge_amounts",
+    metadata,
+    Column("station_code", Text, nullable=False),
+    Column("parameter", Text, nullable=False, comment="HJ 212-2017 code"),
+    Column("time", TIMESTAMP(timezone=True), nullable=False, comment="DataTime: interval start"),
+    Column("interval", Text, nullable=False, comment="hour (2061) or day (2031)"),
+    Column("amount", Double, nullable=False, comment="Cou: kg of a pollutant, m³ of a flow"),
+    PrimaryKeyConstraint("station_code", "parameter", "interval", "time"),
+    CheckConstraint("amount >= 0", name="amount_not_negative"),
+    CheckConstraint("interval IN ('hour', 'day')", name="interval_known"),
+    comment="设备排放量（Cou） / Amounts discharged per interval as the devices report them",
 )
