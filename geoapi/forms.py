@@ -4,6 +4,12 @@ The page renders them (``webmap/static/account.js``): Chinese and English titles
 enumerations as selects of their labels, required marks and bounds. Which layers appear, and
 whether rows are limited to the user's own enterprises, is the policy's answer; the server
 validates every write again whatever the form allowed.
+
+The declared layers (``Layer.declared``: solid waste, LDAR, energy, carbon, manual monitoring,
+operating conditions) are listed too, tables included, with ``review``: whether the user
+accepts or returns them (``accounts.policy.may_review``); the page's declarations panel
+(``webmap/static/declarations.js``) enters and reviews them. A layer the user only reviews
+comes with no fields.
 """
 
 from __future__ import annotations
@@ -34,16 +40,22 @@ def _field(f: Field) -> dict[str, Any]:
     }
 
 
-def form(layer: Layer, owners: tuple[str, ...] | None) -> dict[str, Any]:
-    """One layer's edit form; ``owners`` limits the owner field's values (None: any)."""
+def form(
+    layer: Layer, owners: tuple[str, ...] | None, *, writable: bool = True, review: bool = False
+) -> dict[str, Any]:
+    """One layer's edit form; ``owners`` limits the owner field's values (None: any);
+    ``review``: the user reviews the layer's declarations; not ``writable``: no fields."""
     return {
         "id": layer.id,
         "zh": layer.zh,
         "en": layer.en,
-        "geometry": layer.geometry_type,
+        "geometry": layer.geometry_type if layer.geometry is not None else None,
         "owner_field": layer.owner_field,
         "owners": list(owners) if owners is not None else None,
-        "fields": [_field(f) for f in input_fields(layer)],
+        "declared": layer.declared,
+        "writable": writable,
+        "review": review,
+        "fields": [_field(f) for f in input_fields(layer)] if writable else [],
     }
 
 
@@ -56,8 +68,11 @@ def install(app: Flask) -> None:
         forms = []
         for layer in collection_layers():
             scope = policy.write_scope(principal, layer)
-            if scope is not None and layer.geometry is not None:
-                forms.append(form(layer, scope.owners))
+            review = policy.may_review(principal, layer)
+            if scope is not None and (layer.geometry is not None or layer.declared):
+                forms.append(form(layer, scope.owners, review=review))
+            elif review:
+                forms.append(form(layer, None, writable=False, review=True))
         body = {"user": principal.as_json(), "layers": forms}
         response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
         response.headers["Cache-Control"] = "private, no-store"

@@ -19,6 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from monitoring.alerts import AlertChange
+from monitoring.amounts import INTERVAL_OF_KIND, AmountRow, store_amounts
 from monitoring.archive import ArchivedPacket, write_archive
 from monitoring.factor_codes import resolve
 from monitoring.hj212.codec import FrameError
@@ -77,6 +78,8 @@ class IntakeResult:
     inserted: int = 0
     updated: int = 0
     unregistered_values: int = 0
+    #: the devices' amounts (HJ 212 ``Cou``) stored (monitoring.amounts)
+    amounts: int = 0
     #: (MN, code) pairs seen for the first time (reported once per device and code).
     new_codes: list[tuple[str, str]] = field(default_factory=list)
     #: What judging the batch changed (``monitoring.judging``), once it has run.
@@ -97,6 +100,7 @@ def store_arrivals(
     station_of: dict[str, str] = {}
     registered: list[ValueRow] = []
     unregistered: list[tuple[Arrival, Value]] = []
+    amounts: list[AmountRow] = []
     for arrival in arrivals:
         reading = arrival.reading
         if reading is None:
@@ -119,6 +123,9 @@ def store_arrivals(
                 registered.append(
                     (mn, reading.time, value.code, value.value, value.unit, value.flag)
                 )
+                if value.cou is not None and reading.packet.kind in INTERVAL_OF_KIND:
+                    interval = INTERVAL_OF_KIND[reading.packet.kind]
+                    amounts.append((station_of[mn], value.code, reading.time, interval, value.cou))
             else:
                 unregistered.append((arrival, value))
     if archive:
@@ -126,6 +133,7 @@ def store_arrivals(
     frame = observation_frame(registered, station_of)
     result.inserted, result.updated = store_values(connection, frame)
     result.observations = frame
+    result.amounts = store_amounts(connection, amounts)
     result.unregistered_values, result.new_codes = _store_unregistered(connection, unregistered)
     for mn, code in result.new_codes:
         name = resolve(code).name_zh

@@ -50,6 +50,8 @@ class Value:
     unit: str
     flag: str
     registered: bool
+    #: the amount discharged in the interval (HJ 212-2017 ``Cou`` of hour and day data)
+    cou: float | None = None
 
 
 @dataclass
@@ -149,6 +151,23 @@ def _read_factor(reading: Reading, factor: Factor, value_field: str) -> None:
         )
         return
     resolved = resolve(factor.code)
+    cou = _amount(reading, factor) if value_field == "Avg" else None
     reading.values.append(
-        Value(resolved.code, factor.code, value, resolved.unit, flag, resolved.registered)
+        Value(resolved.code, factor.code, value, resolved.unit, flag, resolved.registered, cou)
     )
+
+
+def _amount(reading: Reading, factor: Factor) -> float | None:
+    """The factor's ``Cou`` (kg of a pollutant, m³ of a flow) when sent as a number ≥ 0; a bad
+    one is reported and dropped (its value is still stored)."""
+    text = factor.fields.get("Cou")
+    if text is None:
+        return None
+    try:
+        amount = float(text)
+    except ValueError:
+        amount = float("nan")
+    if not 0 <= amount < float("inf"):  # NaN, negative or infinite
+        reading.problems.append(f"{factor.code}的Cou无效 / {factor.code}-Cou={text[:20]!r}")
+        return None
+    return amount

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Computed,
     Date,
@@ -128,4 +129,22 @@ observations_daily = _rollup(
     # the feature id of the daily_means collection: kept by a bucket for its life (the
     # rollups update a bucket in place), and the key its pages are read by
     Column("id", BigInteger, Identity(always=False), nullable=False, unique=True),
+)
+
+#: The devices' own amounts (HJ 212-2017 ``Cou``: what was discharged in the data's interval, kg
+#: of a pollutant, m³ of a flow), where a device sends them; the outfalls' loads prefer them to
+#: concentration × flow (sources.loads). A table of their own, not a column of the public
+#: observations: a column empty in most rows would be typed text by GDAL's OAPIF driver.
+discharge_amounts = Table(
+    "monitoring_discharge_amounts",
+    metadata,
+    Column("station_code", Text, nullable=False),
+    Column("parameter", Text, nullable=False, comment="HJ 212-2017 code"),
+    Column("time", TIMESTAMP(timezone=True), nullable=False, comment="DataTime: interval start"),
+    Column("interval", Text, nullable=False, comment="hour (2061) or day (2031)"),
+    Column("amount", Double, nullable=False, comment="Cou: kg of a pollutant, m³ of a flow"),
+    PrimaryKeyConstraint("station_code", "parameter", "interval", "time"),
+    CheckConstraint("amount >= 0", name="amount_not_negative"),
+    CheckConstraint("interval IN ('hour', 'day')", name="interval_known"),
+    comment="设备排放量（Cou） / Amounts discharged per interval as the devices report them",
 )

@@ -1,9 +1,13 @@
 """Discharge loads per outfall and pollutant: concentration × flow (Jiangsu 7.4.1 排放量核算).
 
-Per clock hour of an outfall's online station: the device's own amount (HJ 212-2017 ``Cou``,
-kg for a pollutant, m³ for the flow) where it sent one, else the hour's mean concentration ×
-its mean flow × 1 h. (The HJ 212 listener does not store ``Cou`` yet, so :func:`read_hourly`
-gives none and every stored load is computed; :func:`hourly_loads` takes them when it does.)
+Per clock hour of an outfall's online station: the device's own amount (HJ 212-2017 ``Cou``
+of its hour data, kg for a pollutant, m³ for the flow, kept in ``monitoring_discharge_amounts``)
+where it sent one, else the hour's mean concentration × its mean flow × 1 h. The device's
+amount comes first: it integrates its own real-time values over the hour, where the product of
+two hourly means misses how concentration and flow vary together inside it (HJ 75 / HJ 355
+count the amount from the paired real-time values; ✖ from recall, verify). The judgement's frame
+of observations carries no Cou: loads summed from it (:func:`hourly_from_observations`) are all
+computed.
 Water: mg/L × L/s → C·Q·3.6 g per hour; exhaust: mg/m³ × m³/h → C·Q mg per hour. Hours are
 summed into local days, months and years; the mean concentration of a period is flow-weighted
 (Σ load / Σ volume). Hours without a flow (and without a ``Cou``) give
@@ -12,7 +16,6 @@ no load and are not counted.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -53,17 +56,6 @@ LOAD_COLUMNS = [
     "hours",
     "cou_hours",
 ]
-
-#: Hourly means per station, parameter and local clock hour (the HJ 212 listener does not store
-#: the devices' Cou yet: every load is computed).
-HOURLY_SQL = """
-    SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {zone}) AS hour,
-           avg(value) AS value, min(unit) AS unit, NULL::float AS cou
-    FROM observations
-    WHERE station_code = ANY({stations}) AND time >= {start} AND time < {end}
-      AND (flag IS NULL OR flag = 'N')
-    GROUP BY 1, 2, 3
-"""
 
 
 def hourly_loads(hourly: pd.DataFrame) -> pd.DataFrame:
@@ -127,49 +119,13 @@ def period_loads(hourly: pd.DataFrame, interval: str) -> pd.DataFrame:
     return out
 
 
-def read_hourly(
-    connection: sa.Connection,
-    stations: list[str],
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-    zone: str,
-) -> pd.DataFrame:
-    """The valid observations of ``stations`` in ``[start, end)`` as hourly means (and summed
-    ``Cou``) per local clock hour; read with one ``COPY`` (as the judgement reads)."""
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    query = psycopg.sql.SQL("COPY ({query}) TO STDOUT (FORMAT csv)").format(
-        query=psycopg.sql.SQL(HOURLY_SQL).format(
-            zone=psycopg.sql.Literal(zone),
-            stations=psycopg.sql.Literal(stations),
-            start=psycopg.sql.Literal(start.isoformat()),
-            end=psycopg.sql.Literal(end.isoformat()),
-        )
-    )
-    buffer = io.BytesIO()
-    with raw.cursor() as cursor, cursor.copy(query) as copy:
-        for block in copy:
-            buffer.write(block)
-    buffer.seek(0)
-    frame = pd.read_csv(
-        buffer,
-        names=["station_code", "parameter", "hour", "value", "unit", "cou"],
-        dtype={"station_code": str, "parameter": str, "unit": str},
-        keep_default_na=False,
-        na_values={"value": [""], "unit": [""], "cou": [""]},
-        parse_dates=["hour"],
-    )
-    frame["hour"] = pd.to_datetime(frame["hour"])  # typed even when no row came back
-    frame["value"] = frame["value"].astype(float)
-    frame["cou"] = frame["cou"].astype(float)
-    return frame
-
-
 def hourly_from_observations(
     observations: pd.DataFrame, stations: list[str], zone: str
 ) -> pd.DataFrame:
-    """What :func:`read_hourly` returns, from observations already read (the judgement's frame:
-    station_code, time in UTC, parameter, value, unit, flag), so a year is read once."""
+    """The valid observations of ``stations`` as hourly means per local clock hour (station_code,
+    parameter, hour, value, unit, cou: what :func:`hourly_loads` takes), from observations
+    already read (station_code, time in UTC, parameter, value, unit, flag); they carry no
+    ``Cou``."""
     mine = observations[observations["station_code"].isin(stations).to_numpy()]
     flag = mine["flag"]
     mine = mine[(mine["value"].notna() & (flag.isna() | flag.eq("N"))).to_numpy()]
@@ -184,7 +140,7 @@ def hourly_from_observations(
     )
     grouped = frame.groupby(["station_code", "parameter", "hour"], sort=False)
     out = grouped.agg(value=("value", "mean"), unit=("unit", "first")).reset_index()
-    out["cou"] = np.nan  # the observations carry no Cou yet
+    out["cou"] = np.nan  # the judgement's frame carries no Cou
     return out
 
 
@@ -194,33 +150,47 @@ def _sql_case(column: str, factors: Mapping[str, float]) -> str:
 
 
 #: The loads of ``[start, end)`` per station, pollutant and local day, month and year, all in
-#: the database: the hourly means of each station (as :data:`HOURLY_SQL`), each pollutant's
-#: hour × the same hour's flow (the factors of :data:`CONCENTRATION_KGM3` and
-#: :data:`FLOW_M3H`), summed in one pass over three grouping sets. What leaves the server is
+#: the database: the hourly means of each station with the devices' hourly amounts where sent,
+#: each pollutant's amount, else its hour × the same hour's flow (the factors of
+#: :data:`CONCENTRATION_KGM3` and :data:`FLOW_M3H`), summed in one pass over three grouping
+#: sets (``cou_hours``: the hours that were the device's amount). What leaves the server is
 #: the sums (a few thousand rows), not the year's observations.
 LOADS_SQL = f"""
-    WITH hourly AS (
+    WITH means AS (
         SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {{zone}}) AS hour,
                avg(value) AS value, min(unit) AS unit
         FROM observations
         WHERE station_code = ANY({{stations}}) AND time >= {{start}} AND time < {{end}}
           AND value IS NOT NULL AND (flag IS NULL OR flag = 'N')
         GROUP BY 1, 2, 3
+    ), amounts AS (
+        SELECT station_code, parameter, date_trunc('hour', time AT TIME ZONE {{zone}}) AS hour,
+               sum(amount) AS cou
+        FROM monitoring_discharge_amounts
+        WHERE station_code = ANY({{stations}}) AND time >= {{start}} AND time < {{end}}
+          AND interval = 'hour'
+        GROUP BY 1, 2, 3
+    ), hourly AS (  -- an hour's amount counts where its value is valid
+        SELECT m.*, a.cou FROM means m LEFT JOIN amounts a USING (station_code, parameter, hour)
     ), flow AS (
-        SELECT station_code, hour, value * {_sql_case("unit", FLOW_M3H)} AS volume_m3
+        SELECT station_code, hour,
+               coalesce(cou, value * {_sql_case("unit", FLOW_M3H)}) AS volume_m3
         FROM hourly WHERE parameter IN {FLOW_PARAMETERS!r}
     ), hour_loads AS (
-        SELECT h.station_code, h.parameter, h.hour, h.unit, f.volume_m3,
-               h.value * {_sql_case("h.unit", CONCENTRATION_KGM3)} * f.volume_m3 AS load_kg
-        FROM hourly h JOIN flow f USING (station_code, hour)
-        WHERE h.parameter NOT IN {FLOW_PARAMETERS!r} AND f.volume_m3 IS NOT NULL
+        SELECT h.station_code, h.parameter, h.hour, h.unit, f.volume_m3, h.cou,
+               coalesce(
+                   h.cou, h.value * {_sql_case("h.unit", CONCENTRATION_KGM3)} * f.volume_m3
+               ) AS load_kg
+        FROM hourly h LEFT JOIN flow f USING (station_code, hour)
+        WHERE h.parameter NOT IN {FLOW_PARAMETERS!r}
+          AND {_sql_case("h.unit", CONCENTRATION_KGM3)} IS NOT NULL
     )
     SELECT station_code, parameter,
            CASE WHEN grouping(day) = 0 THEN 'day'
                 WHEN grouping(month) = 0 THEN 'month' ELSE 'year' END AS interval,
            coalesce(day, month, year) AS period_start,
            sum(load_kg) AS load_kg, sum(volume_m3) AS volume_m3, min(unit) AS unit,
-           count(*) AS hours
+           count(*) AS hours, count(cou) AS cou_hours
     FROM (
         SELECT *, date_trunc('day', hour)::date AS day, date_trunc('month', hour)::date AS month,
                date_trunc('year', hour)::date AS year
@@ -239,8 +209,7 @@ def loads_in_database(
     zone: str,
     intervals: tuple[str, ...] = ("day", "month", "year"),
 ) -> pd.DataFrame:
-    """What :func:`period_loads` gives for each interval, computed by :data:`LOADS_SQL` (no
-    device ``Cou`` is stored yet: ``cou_hours`` is 0)."""
+    """What :func:`period_loads` gives for each interval, computed by :data:`LOADS_SQL`."""
     query = psycopg.sql.SQL(LOADS_SQL).format(
         zone=psycopg.sql.Literal(zone),
         stations=psycopg.sql.Literal(stations),
@@ -254,7 +223,7 @@ def loads_in_database(
         rows = cursor.fetchall()
     columns = [
         "station_code", "parameter", "interval", "period_start", "load_kg", "volume_m3", "unit",
-        "hours",
+        "hours", "cou_hours",
     ]  # fmt: skip
     out = pd.DataFrame(rows, columns=columns)
     out = out[out["interval"].isin(intervals).to_numpy()].reset_index(drop=True)
@@ -264,7 +233,7 @@ def loads_in_database(
     volume = out["volume_m3"].where(out["volume_m3"] > 0)
     out["mean_concentration"] = out["load_kg"] / volume / factor
     out["hours"] = out["hours"].astype(int)
-    out["cou_hours"] = 0
+    out["cou_hours"] = out["cou_hours"].astype(int)
     return out.sort_values(["interval", "station_code", "parameter", "period_start"])
 
 

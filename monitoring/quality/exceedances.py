@@ -44,6 +44,19 @@ EVENT_COLUMNS = [
     "clause",
     "confirmed",
 ]
+#: The columns that name the series a value is judged in: one limit row of one station.
+SERIES_KEY = [
+    "station_code",
+    "parameter",
+    "period",
+    "standard",
+    "edition",
+    "quality_class",
+    "bound",
+    "valid_from",
+]
+#: The limit rows' text columns (a few dozen distinct values for 10⁵ judged values).
+LIMIT_TEXT = ("standard", "edition", "title", "quality_class", "period", "bound", "unit", "clause")
 #: Time step between consecutive values of a period ("sample": any next sample).
 STEP = {
     "1h": pd.Timedelta(hours=1),
@@ -72,6 +85,10 @@ def judged_values(
     and operating-condition points by their thresholds (``conditions``).
     """
     every = station_limits(stations, limits, standards, outfall_stations, permits, conditions)
+    # Each limit row's series number, for the events to group by without hashing eight
+    # columns of every value; the rows' text as categories, merged as codes.
+    every["series"] = every.groupby(SERIES_KEY, sort=False).ngroup()
+    every = every.astype({c: "category" for c in LIMIT_TEXT})
     parts = []
     for period, frame in series.items():
         # The limit rows each station's parameter is judged by, then one merge of the values
@@ -97,20 +114,12 @@ def judged_values(
 
 
 def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
-    """Runs of consecutive ``beyond`` values as events (columns :data:`EVENT_COLUMNS`)."""
+    """Runs of consecutive ``beyond`` values (from :func:`judged_values`) as events (columns
+    :data:`EVENT_COLUMNS`)."""
     if judged.empty or not judged["beyond"].any():
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    key = [
-        "station_code",
-        "parameter",
-        "period",
-        "standard",
-        "edition",
-        "quality_class",
-        "bound",
-        "valid_from",
-    ]
-    group = judged.groupby(key, sort=False).ngroup().to_numpy()
+    # the series numbered in the order they first appear, as grouping by SERIES_KEY would
+    group = pd.factorize(judged["series"].to_numpy())[0]
     times = judged["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     order = np.lexsort((times, group))
     beyond = judged["beyond"].to_numpy()[order]
@@ -159,4 +168,5 @@ def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
         events.loc[annual, "end"] = events.loc[annual, "start"].map(
             lambda t: t + pd.DateOffset(years=1)
         )
-    return events.reset_index(drop=True)[EVENT_COLUMNS]
+    events = events.reset_index(drop=True)[EVENT_COLUMNS]
+    return events.astype({c: str for c in events.select_dtypes("category").columns})

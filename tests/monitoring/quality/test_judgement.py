@@ -90,6 +90,29 @@ def test_daily_means_need_20_hours_and_skip_flagged_values() -> None:
     assert daily_means(hourly_means(obs, ZONE)).empty
 
 
+def test_hourly_means_of_hourly_and_of_minute_data_as_read() -> None:
+    # As read_observations gives them: codes as categories, in no particular order. Hourly
+    # values are their own means (one sort, no grouping); two values in an hour are averaged.
+    codes = ("station_code", "parameter", "unit", "flag")
+    hourly = pd.concat(
+        [hours("W", "w01018", "2025-05-01 00:00", [3.0, 1.0, 2.0], "mg/L"),
+         hours("A", "a21004", "2025-05-01 00:00", [7.0, 5.0])],
+        ignore_index=True,
+    )  # fmt: skip
+    shuffled = hourly.iloc[[3, 0, 4, 2, 1]].astype(dict.fromkeys(codes, "category"))
+    means = hourly_means(shuffled, ZONE)
+    assert list(zip(means["station_code"], means["value"], strict=True)) == [
+        ("A", 7.0), ("A", 5.0), ("W", 3.0), ("W", 1.0), ("W", 2.0)
+    ]  # fmt: skip
+    assert means["time"].is_monotonic_increasing is False  # ordered by station first
+    assert means["time"].iloc[0] == pd.Timestamp("2025-05-01 00:00", tz=ZONE)
+    minute = shuffled.copy()
+    minute.loc[3, "time"] = minute.loc[4, "time"] + pd.Timedelta(minutes=30)  # A: both in 01:00
+    averaged = hourly_means(minute, ZONE)
+    assert averaged.loc[averaged["station_code"] == "A", "value"].tolist() == [6.0]
+    assert averaged.loc[averaged["station_code"] == "W", "value"].tolist() == [3.0, 1.0, 2.0]
+
+
 def test_max_daily_8h_mean() -> None:
     # 8 h windows starting 00:00..16:00; the best is 10:00-17:00 (8 hours of 100).
     values = [0.0] * 10 + [100.0] * 8 + [0.0] * 6
