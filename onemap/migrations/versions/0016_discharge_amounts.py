@@ -4,7 +4,7 @@ by GDAL's OAPIF driver. Not a layer (no API collection, no audit: rows of a devi
 archived raw in monitoring_packet_archive).
 
 Revision ID: 0016
-Revises: 0013b
+Revises: 0020
 Create Date: 2026-12-04 01:30:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0016"
-down_revision = "0013b"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
