@@ -123,3 +123,15 @@ observations_daily = _rollup(
     Column("day", Date, nullable=False, comment="local calendar day (Asia/Shanghai)"),
     "日汇总 / Daily count, mean, min and max per station and parameter",
 )
+
+#: Buckets a deferring writer (the live listener) touched, recomputed by
+#: :func:`monitoring.rollups.fold`: append-only for the writers, no index (an insert costs the
+#: writer's transaction least), emptied by each fold.
+observations_rollup_queue = Table(
+    "observations_rollup_queue",
+    metadata,
+    Column("station_code", Text, nullable=False),
+    Column("parameter", Text, nullable=False),
+    Column("hour_utc", TIMESTAMP(timezone=True), nullable=False, comment="start of the UTC hour"),
+    comment="汇总待更新 / Rollup buckets waiting to be recomputed (deferred writers)",
+)
