@@ -70,6 +70,7 @@ class LiveMonitoring:
         )
         self._sweeper: asyncio.Task[None] | None = None
         self._folder: asyncio.Task[None] | None = None
+        self._fold_running: asyncio.Future[None] | None = None
 
     def _judge(self, connection: sa.Connection, result: IntakeResult) -> None:
         result.alert_changes = judge_batch(connection, self.context, result.observations)
@@ -100,8 +101,7 @@ class LiveMonitoring:
     def fold_once(self) -> tuple[int, int]:
         """Bring the rollups up to the stored values (:func:`monitoring.rollups.fold`)."""
         self._stored.clear()
-        with self.engine.begin() as connection:
-            folded = rollups.fold(connection)
+        folded = rollups.fold(self.engine)
         self.folds += 1
         return folded
 
@@ -114,14 +114,19 @@ class LiveMonitoring:
         self._folder = asyncio.create_task(self._fold_forever())
         return bound
 
+    def _fold_logged(self) -> None:
+        try:
+            self.fold_once()
+        except sa.exc.DBAPIError as exc:  # tried again after the next batch
+            self._stored.set()
+            log.warning("汇总更新失败 / rollups not folded: %s", exc)
+
     async def _fold_forever(self) -> None:
         while True:
             if self._stored.is_set():
-                try:
-                    await asyncio.to_thread(self.fold_once)
-                except sa.exc.DBAPIError as exc:  # tried again after the next batch
-                    self._stored.set()
-                    log.warning("汇总更新失败 / rollups not folded: %s", exc)
+                # shielded: a stop waits for a fold under way rather than leave it running
+                self._fold_running = asyncio.ensure_future(asyncio.to_thread(self._fold_logged))
+                await asyncio.shield(self._fold_running)
             await asyncio.sleep(self.rollup_every_s)
 
     async def _sweep_forever(self) -> None:
@@ -141,7 +146,6 @@ class LiveMonitoring:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await self.listener.stop()
-        try:
-            await asyncio.to_thread(self.fold_once)
-        except sa.exc.DBAPIError as exc:
-            log.warning("汇总更新失败 / rollups not folded: %s", exc)
+        if self._fold_running is not None:
+            await self._fold_running
+        await asyncio.to_thread(self._fold_logged)

@@ -73,8 +73,7 @@ def _maintain(url: str, months_ahead: int, retention_months: int | None) -> None
             retention_months=retention_months,
             tables=(*partitions.layer_tables(), ARCHIVE_MONTHS),
         )
-    with engine.begin() as connection:  # the hours a stopped listener left queued
-        rollups.fold(connection)
+    rollups.fold(engine)  # what a stopped listener left queued
     if report.created:
         click.echo(f"分区已建 / partitions created: {', '.join(report.created)}", err=True)
     if report.moved_rows:
@@ -235,8 +234,7 @@ def rollups(start: str | None, end: str | None) -> None:
     from onemap.database import engine_for
 
     engine = engine_for(database_url())
-    with engine.begin() as connection:
-        folded_hours, folded_days = kept.fold(connection)
+    folded_hours, folded_days = kept.fold(engine)
     click.echo(f"已补算 / folded: {folded_hours} station-hours, {folded_days} station-days queued")
     with engine.begin() as connection:
         hours, days = kept.rebuild(connection, _moment(start), _moment(end))

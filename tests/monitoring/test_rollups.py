@@ -135,7 +135,7 @@ def _queued(connection: Connection) -> int:
     return int(connection.execute(text(f"SELECT count(*) FROM {rollups.QUEUE}")).scalar_one())
 
 
-def test_a_deferring_writer_queues_its_hours_and_a_fold_brings_them_in(
+def test_a_deferring_writer_queues_its_rows_and_a_fold_brings_them_in(
     station_engine: Engine,
 ) -> None:
     with station_engine.begin() as connection:
@@ -145,32 +145,38 @@ def test_a_deferring_writer_queues_its_hours_and_a_fold_brings_them_in(
         _insert(connection, [(H - dt.timedelta(minutes=1), 4.0, "N")])
         assert _hour(connection, H) is None and _day(connection, dt.date(2025, 1, 2)) is None
         assert _queued(connection) == 3  # one per statement and hour; the M value is not valid
-        assert rollups.fold(connection) == (2, 2)
+    assert rollups.fold(station_engine) == (2, 2)
+    with station_engine.connect() as connection:
         assert _queued(connection) == 0
         assert _hour(connection, H) == (2, 15.0, 10.0, 20.0)
         assert _day(connection, dt.date(2025, 1, 2)) == (2, 15.0, 10.0, 20.0)
         assert _day(connection, dt.date(2025, 1, 1)) == (1, 4.0, 4.0, 4.0)
-        assert rollups.fold(connection) == (0, 0)
+    assert rollups.fold(station_engine) == (0, 0)
 
 
 def test_a_fold_after_deferred_and_immediate_writes_gives_what_a_rebuild_gives(
     station_engine: Engine,
 ) -> None:
+    rows = [(H + dt.timedelta(minutes=7 * i), float(i % 13), None) for i in range(400)]
     with station_engine.begin() as connection:
-        rows = [(H + dt.timedelta(minutes=7 * i), float(i % 13), None) for i in range(300)]
         _insert(connection, rows[:100])  # merged at once
     with station_engine.begin() as connection:
         rollups.defer(connection)  # the listener's way, into some of the same hours and days
         _insert(connection, rows[100:250])
         connection.execute(text("UPDATE observations SET value = value + 100 WHERE value = 3"))
+    with station_engine.begin() as connection:
+        rollups.defer(connection)  # deltas and deletions of the same hours in one queue
+        _insert(connection, rows[250:300])
         connection.execute(text("DELETE FROM observations WHERE value = 5"))
     with station_engine.begin() as connection:
-        _insert(connection, rows[250:])  # at once again, into hours the queue still holds
-        rollups.fold(connection)
+        _insert(connection, rows[300:])  # at once again, into hours the queue still holds
+    rollups.fold(station_engine)
+    with station_engine.begin() as connection:
         folded = _tables(connection)
         rollups.rebuild(connection)
         assert _tables(connection) == folded
-        assert len(folded[0]) == 35 and len(folded[1]) == 2
+        assert len(folded[0]) == 47 and len(folded[1]) == 2
+        assert _queued(connection) == 0
 
 
 def test_the_live_listener_defers_its_rollups_and_folds_them_while_it_runs(

@@ -1,7 +1,7 @@
-"""The rollups' queue for deferred writers (the live listener): the hours a deferring
-transaction touched, recomputed by ``monitoring.rollups.fold``; the rollup triggers queue for
-such a transaction instead of merging, and skip an update with no rows (what every INSERT ...
-ON CONFLICT fires). Written by hand from monitoring.schema and monitoring.rollups.
+"""The rollups' queue for deferred writers (the live listener): what a deferring transaction
+added (count, sum, min, max per hour and day) and the buckets its updates and deletes touched,
+folded in by ``monitoring.rollups.fold``; the rollup triggers queue for such a transaction
+instead of merging, and skip an update with no rows (what every INSERT ... ON CONFLICT fires). Written by hand from monitoring.schema and monitoring.rollups.
 
 Revision ID: 0017_rollup_queue
 Revises: 0013b
@@ -33,7 +33,16 @@ def upgrade() -> None:
             nullable=False,
             comment="start of the UTC hour",
         ),
-        comment="汇总待更新 / Rollup buckets waiting to be recomputed (deferred writers)",
+        sa.Column("day", sa.Date(), nullable=False, comment="local calendar day (Asia/Shanghai)"),
+        sa.Column("unit", sa.Text(), nullable=True),
+        sa.Column("value_count", sa.Integer(), nullable=False),
+        sa.Column("value_sum", sa.Double(), nullable=False),
+        sa.Column("value_min", sa.Double(), nullable=True),
+        sa.Column("value_max", sa.Double(), nullable=True),
+        sa.Column(
+            "recompute", sa.Boolean(), nullable=False, comment="an update or delete: recompute"
+        ),
+        comment="汇总待并入 / Rollup changes waiting to be folded in (deferred writers)",
     )
     for statement in rollups.FUNCTIONS:
         op.execute(statement)
