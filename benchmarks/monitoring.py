@@ -5,14 +5,17 @@
 Scratch databases on the project's PostGIS server (``onemap db url`` or ONEMAP_DATABASE_URL's),
 dropped afterwards unless ``--keep``:
 
-- ``onemap_bench_hj212``: N stations with MNs; N simulated devices connect over loopback to an
-  in-process listener and each sends its hour packets (CN 2061, 6 factors, Flag=5, built before
-  the clock starts) as fast as acknowledgements come back in a window of 10 packets in flight.
-  Measured: packets/s from the first send to the last ack; then every stored value is read back
-  and compared (zero loss). Twice, in one run: the plain listener of ``monitoring.hj212`` and
-  the live one of ``monitoring`` (every line archived, every value judged against the standards'
-  limits with its averaged windows, alerts, NOTIFY) with an event hub LISTENing in the same process
-  as the ``/events`` stream does, timing each packet's send to its station's ``values`` event.
+- ``onemap_bench_hj212``: N stations with MNs; N simulated devices, in a process of their own
+  (real devices are other machines), connect over loopback to the listener and each sends its
+  hour packets (CN 2061, 6 factors, Flag=5, built before the clock starts) as fast as
+  acknowledgements come back in a window of 10 packets in flight, or at ``--rate`` packets/s in
+  all. Measured: packets/s from the first send to the last ack; CPU per packet of the listener's
+  process and of its database sessions (read from /proc: the server runs here); then every stored
+  value is read back and compared (zero loss). The plain listener of ``monitoring.hj212`` and the
+  live one of ``monitoring`` (every line archived, every value judged against the standards'
+  limits with its averaged windows, alerts, NOTIFY), with an event hub LISTENing in a third
+  process as the API server's ``/events`` stream does, timing each packet's send to its
+  station's ``values`` event and to the ``alert`` event its value opened.
 - ``onemap_bench_quality``: the demo park (enterprises, outfalls with their standards and permit
   limits, stations, a year of observations) and the standards; measured: exceedances + daily and
   hourly AQI + water classes + status for 2025, each outfall judged by its own limits (median of
@@ -23,12 +26,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
+import multiprocessing
+import os
 import statistics
 import sys
-import threading
 import time
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import psycopg
@@ -39,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from etl.load import load_file  # noqa: E402
+from layers.partitions import MonthlyTable, ensure_months_of  # noqa: E402
 from monitoring.events import EventHub  # noqa: E402
 from monitoring.hj212.codec import data_segment, frame  # noqa: E402
 from monitoring.hj212.listener import Hj212Listener  # noqa: E402
@@ -90,12 +97,13 @@ def device_frames(number: int, packets: int) -> list[bytes]:
 async def device(
     port: int,
     frames: list[bytes],
-    sent: dict[bytes, float],
+    sent: list[float],
     interval_s: float | None = None,
     offset_s: float = 0.0,
 ) -> int:
     """One device: its packets as fast as acks allow (a window of 10 in flight) or, with
-    ``interval_s``, one every ``interval_s`` from ``offset_s`` (an open-loop load)."""
+    ``interval_s``, one every ``interval_s`` from ``offset_s`` (an open-loop load). ``sent``
+    gets each packet's send time (``time.monotonic``, one clock for every process)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     packets = len(frames)
     acked = 0
@@ -110,7 +118,7 @@ async def device(
                     if written > acked:
                         break  # read the acks that are due meanwhile
                     await asyncio.sleep(due - loop.time())
-            sent[frames[written]] = time.monotonic()
+            sent.append(time.monotonic())
             writer.write(frames[written])
             written += 1
         await writer.drain()
@@ -121,94 +129,167 @@ async def device(
     return acked
 
 
+def run_devices(
+    port: int, devices: int, packets: int, rate: float | None, go: Any, out: Any
+) -> None:
+    """The simulated devices, in a process of their own (real devices are other machines: in
+    the listener's process they would share its GIL): build every frame, wait for ``go``,
+    send, and put (acks, send times per device, CPU seconds) on ``out``."""
+    frames = [device_frames(d, packets) for d in range(devices)]
+    sent: list[list[float]] = [[] for _ in range(devices)]
+    interval = devices / rate if rate else None  # each device's share of the rate
+
+    async def all_devices() -> list[int]:
+        return await asyncio.gather(
+            *(
+                device(port, f, sent[i], interval, (i / devices) * (interval or 0))
+                for i, f in enumerate(frames)
+            )
+        )
+
+    go.wait()
+    cpu = time.process_time()
+    acks = asyncio.run(all_devices())
+    out.put((sum(acks), sent, time.process_time() - cpu))
+
+
+def run_page(url: str, ready: Any, stop: Any, out: Any) -> None:
+    """The page's side, in a process of its own as the API server is: an event hub LISTENing
+    as the ``/events`` stream does, every event taken with its time as it comes; on ``stop``,
+    put ([(time, kind, station, data time)], CPU seconds) on ``out``."""
+    import queue as queue_module
+
+    engine = create_engine(url)
+    hub = EventHub(engine)
+    subscriber = hub.subscribe()
+    hub.listening.wait(10)
+    ready.set()
+    arrived: list[tuple[float, str, str, str]] = []
+    cpu = time.process_time()
+    while not stop.is_set() or not subscriber.empty():
+        try:
+            event = subscriber.get(timeout=0.2)
+        except queue_module.Empty:
+            continue
+        if event is None:
+            break
+        at = time.monotonic()
+        if event.kind == "values":
+            arrived.append((at, "values", event.data["station_code"], event.data["time"]))
+        elif event.kind == "alert" and event.data.get("change") == "opened":
+            alert = event.data["alert"]
+            arrived.append((at, "alert", alert["station_code"], alert["opened_at"]))
+    out.put((arrived, time.process_time() - cpu))
+    hub.stop()
+    engine.dispose()
+
+
+def backend_cpu_s(engine: Engine) -> float:
+    """CPU seconds used so far by the database's sessions (their processes, when the server
+    runs on this machine; NaN otherwise)."""
+    with engine.connect() as c:
+        pids = c.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return float("nan")
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 async def run_listener(
     engine: Engine, devices: int, packets: int, live: bool, rate: float | None = None
 ) -> tuple[float, dict[str, object]]:
-    frames = [device_frames(d, packets) for d in range(devices)]
-    sent: dict[bytes, float] = {}
-    hub, subscriber = None, None
-    arrived: list[tuple[float, object]] = []  # (monotonic time, event) as the page gets them
+    processes = multiprocessing.get_context("spawn")
+    page = None
     if live:
-        hub = EventHub(engine)
-        subscriber = hub.subscribe()
-        hub.listening.wait(10)
-        reading = threading.Thread(target=take_events, args=(subscriber, arrived), daemon=True)
-        reading.start()
+        ready, stop, page_out = processes.Event(), processes.Event(), processes.Queue()
+        url = engine.url.render_as_string(hide_password=False)
+        page = processes.Process(target=run_page, args=(url, ready, stop, page_out))
+        page.start()
+        ready.wait(60)
         service = LiveMonitoring(engine, zone=ZONE, sweep_every_s=3600)
         listener = service.listener
         _, port = await service.start("127.0.0.1", 0)
     else:
         listener = Hj212Listener(engine, zone=ZONE)
         _, port = await listener.start("127.0.0.1", 0)
-    started = time.perf_counter()
-    interval = devices / rate if rate else None  # each device's share of the rate
-    acks = await asyncio.gather(
-        *(
-            device(port, f, sent, interval, (i / devices) * (interval or 0))
-            for i, f in enumerate(frames)
-        )
+    go, devices_out = processes.Event(), processes.Queue()
+    sender = processes.Process(
+        target=run_devices, args=(port, devices, packets, rate, go, devices_out)
     )
+    sender.start()
+    await asyncio.sleep(0)
+    server_cpu = backend_cpu_s(engine)
+    cpu = time.process_time()
+    started = time.perf_counter()
+    go.set()
+    acks, sent, device_cpu = await asyncio.to_thread(devices_out.get)
     elapsed = time.perf_counter() - started
+    sender.join()
     await (service.stop() if live else listener.stop())
+    cpu = time.process_time() - cpu
+    server_cpu = backend_cpu_s(engine) - server_cpu  # before the pool's sessions close
     s = listener.stats
     stats: dict[str, object] = {
-        "acks": sum(acks),
+        "acks": acks,
         "stored_packets": s.stored_packets,
         "batches": s.batches,
         "rejected": sum(s.rejected.values()),
+        "cpu_s": cpu,
+        "server_cpu_s": server_cpu,
+        "device_cpu_s": device_cpu,
     }
-    if hub is not None and subscriber is not None:
-        stats["latencies"] = event_latencies(subscriber, arrived, frames, sent, devices * packets)
-        hub.stop()
+    if page is not None:
+        wait_quiet(engine)
+        stop.set()
+        arrived, page_cpu = page_out.get()
+        page.join()
+        stats["page_cpu_s"] = page_cpu
+        stats["latencies"] = event_latencies(arrived, sent, "values")
+        stats["alert_latencies"] = event_latencies(arrived, sent, "alert")
     return elapsed, stats
 
 
-def take_events(subscriber: object, arrived: list[tuple[float, object]]) -> None:
-    """Take the hub's events as they come, each with its time (as the /events stream does,
-    while the devices send): reading them after the run would time the end of the run."""
-    import queue as queue_module
-
-    while True:
-        try:
-            event = subscriber.get(timeout=1)  # type: ignore[attr-defined]
-        except queue_module.Empty:
-            continue
-        if event is None:
-            return
-        arrived.append((time.monotonic(), event))
+def wait_quiet(engine: Engine) -> None:
+    """Give the page's process the last notices: wait until nobody is LISTEN-ing behind
+    (``pg_notification_queue_usage`` back to 0), at most 30 s."""
+    deadline = time.monotonic() + 30
+    with engine.connect() as c:
+        while time.monotonic() < deadline:
+            if not c.execute(text("SELECT pg_notification_queue_usage()")).scalar():
+                break
+            time.sleep(0.1)
+    time.sleep(1.0)  # the last batch of notices dispatched in the page's process
 
 
 def event_latencies(
-    subscriber: object,
-    arrived: list[tuple[float, object]],
-    frames: list[list[bytes]],
-    sent: dict[bytes, float],
-    total: int,
+    arrived: list[tuple[float, str, str, str]], sent: list[list[float]], kind: str
 ) -> list[float]:
-    """Seconds from each packet's send to the first ``values`` event of its station at its
-    hour or later (an event carries a station's newest values of its batch: the earlier hours
-    of that batch were stored with it). Waits until no event came for 2 s (at most 30 s)."""
-    deadline = time.monotonic() + 30
-    count, quiet_since = len(arrived), time.monotonic()
-    while time.monotonic() < deadline and time.monotonic() - quiet_since < 2:
-        time.sleep(0.2)
-        if len(arrived) != count:
-            count, quiet_since = len(arrived), time.monotonic()
-    subscriber.put(None)  # type: ignore[attr-defined]
-    waiting: dict[str, list[tuple[int, float]]] = {}  # station → (hour, sent) not yet seen
-    for number, device_frames_ in enumerate(frames):
-        waiting[f"B{number:06d}"] = [(hour, sent[raw]) for hour, raw in enumerate(device_frames_)]
+    """Seconds from each packet's send to the first event ``kind`` of its station: a
+    ``values`` event at its hour or later (an event carries a station's newest values of its
+    batch: the earlier hours of that batch were stored with it); an ``alert`` opened by the
+    value of that very hour."""
     start = pd.Timestamp("2025-01-01", tz=ZONE)
+    waiting: dict[str, dict[int, float]] = {
+        f"B{number:06d}": dict(enumerate(times)) for number, times in enumerate(sent)
+    }
     latencies: list[float] = []
-    for at, event in list(arrived):
-        if event.kind != "values":  # type: ignore[attr-defined]
+    for at, event_kind, station, when in arrived:
+        if event_kind != kind:
             continue
-        data = event.data  # type: ignore[attr-defined]
-        hour = int((pd.Timestamp(data["time"]) - start) / pd.Timedelta(hours=1))
-        pending = waiting.get(data["station_code"], [])
-        latencies += [at - when for h, when in pending if h <= hour]
-        waiting[data["station_code"]] = [(h, when) for h, when in pending if h > hour]
-    assert len(latencies) <= total
+        hour = int((pd.Timestamp(when) - start) / pd.Timedelta(hours=1))
+        pending = waiting.get(station, {})
+        if kind == "alert":
+            if hour in pending:
+                latencies.append(at - pending[hour])
+            continue
+        done = [h for h in pending if h <= hour]
+        latencies += [at - pending.pop(h) for h in done]
     return latencies
 
 
@@ -236,6 +317,10 @@ def bench_listener(
         if live:
             for path in sorted((ROOT / "data/standards").glob("*.csv")):
                 load_file(path, "standard_limits", engine)
+        with engine.begin() as c:  # the months' partitions, as they exist for live data
+            first = pd.Timestamp("2025-01-01", tz=ZONE).to_pydatetime()
+            last = first + dt.timedelta(hours=packets)
+            ensure_months_of(c, MonthlyTable("observations", "time"), [first, last])
         elapsed, stats = asyncio.run(run_listener(engine, devices, packets, live, rate))
         total = devices * packets
         with engine.connect() as c:
@@ -269,20 +354,37 @@ def bench_listener(
                 "yes" if matches == total * len(FACTORS) == len(stored) else "NO",
             ),
         ]
+        cpu_ms = 1000 * float(stats["cpu_s"]) / total  # type: ignore[arg-type]
+        server_ms = 1000 * float(stats["server_cpu_s"]) / total  # type: ignore[arg-type]
+        rows += [
+            (
+                f"[{label}] CPU per packet",
+                f"listener process {cpu_ms:.3f} ms + its database sessions {server_ms:.3f} ms"
+                f" = {cpu_ms + server_ms:.3f} ms"
+                f" (devices {1000 * float(stats['device_cpu_s']) / total:.3f} ms)",  # type: ignore[arg-type]
+            ),
+        ]
         if live:
-            latencies = sorted(stats["latencies"])  # type: ignore[arg-type]
-            p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
             rows += [
                 (f"[{label}] packets archived", f"{archived:,} / {total:,}"),
                 (f"[{label}] alerts opened", f"{alerts:,}"),
                 (
-                    f"[{label}] send → values event",
-                    f"{len(latencies):,} events, median {statistics.median(latencies):.3f} s,"
-                    f" p95 {p95:.3f} s  (target p95 < 1)"
-                    if latencies
-                    else "no events",
+                    f"[{label}] page process CPU per packet",
+                    f"{1000 * float(stats['page_cpu_s']) / total:.3f} ms",  # type: ignore[arg-type]
                 ),
             ]
+            for key, what in (("latencies", "values event"), ("alert_latencies", "alert event")):
+                latencies = sorted(stats[key])  # type: ignore[call-overload]
+                p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+                rows.append(
+                    (
+                        f"[{label}] send → {what}",
+                        f"{len(latencies):,} events, median {statistics.median(latencies):.3f} s,"
+                        f" p95 {p95:.3f} s  (target p95 < 1)"
+                        if latencies
+                        else "no events",
+                    )
+                )
         return rows
     finally:
         engine.dispose()

@@ -130,6 +130,27 @@ def upsert(
     return int(counts[0]), int(counts[1])
 
 
+def append(connection: sa.Connection, layer: Layer, values: pd.DataFrame) -> int:
+    """COPY ``values`` straight into the layer's table (no staging table, no conflict check)
+    inside ``connection``'s transaction; rows written. A row whose natural key is taken makes
+    the whole COPY fail (``psycopg.errors.UniqueViolation``): run it in a savepoint and fall
+    back to :func:`upsert`, as :func:`monitoring.hj212.store.store_values` does."""
+    if values.empty:
+        return 0
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in values.columns)
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN (FORMAT csv)").format(
+        table=sql.Identifier(layer.id), columns=columns
+    )
+    text_frame = copy_frame(layer, values)
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for start in range(0, len(text_frame), COPY_CHUNK_ROWS):
+            chunk = text_frame.iloc[start : start + COPY_CHUNK_ROWS]
+            copy.write(chunk.to_csv(header=False, index=False, lineterminator="\n"))
+    return len(values)
+
+
 #: The staged rows' own ids, on a partitioned table (see :func:`_number_staged_rows`).
 STAGED_ID = "onemap_staged_id"
 

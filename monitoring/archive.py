@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import psycopg
 import sqlalchemy as sa
@@ -34,9 +35,8 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class ArchivedPacket:
-    """One archive row to write."""
+class ArchivedPacket(NamedTuple):
+    """One archive row to write (a named tuple: one per line received)."""
 
     received_utc: dt.datetime
     source: str

@@ -65,13 +65,20 @@ def fresh_values(observations: pd.DataFrame) -> dict[str, Any]:
         return {}
     newest = observations.groupby("station_code")["time"].transform("max")
     latest = observations[(observations["time"] == newest).to_numpy()]
+    # few distinct times in a batch: each formatted once
+    time_codes, times = pd.factorize(latest["time"])
+    texts = [t.isoformat() for t in times]
+    numbers = [None if v != v else v for v in latest["value"].astype(float).tolist()]  # NaN
     out: dict[str, Any] = {}
-    for station, stamp, parameter, value, unit, flag in latest[
-        ["station_code", "time", "parameter", "value", "unit", "flag"]
-    ].itertuples(index=False):
-        entry = out.setdefault(station, {"time": stamp.isoformat(), "values": {}})
+    for station, code, parameter, value, unit, flag in zip(
+        latest["station_code"].tolist(), time_codes.tolist(), latest["parameter"].tolist(),
+        numbers, latest["unit"].tolist(), latest["flag"].tolist(), strict=True,
+    ):  # fmt: skip
+        entry = out.get(station)
+        if entry is None:
+            entry = out[station] = {"time": texts[code], "values": {}}
         entry["values"][parameter] = {
-            "value": None if pd.isna(value) else float(value),
+            "value": value,
             "unit": unit if isinstance(unit, str) else "",
             "flag": flag if isinstance(flag, str) else "N",
         }

@@ -38,9 +38,9 @@ from monitoring.alerts import (
     flush_extended,
     open_alerts,
 )
-from monitoring.quality.averaging import MIN_HOURS_PER_8H, MIN_HOURS_PER_DAY
 from monitoring.quality.judge import DEFAULT_ZONE, SAMPLE_TYPES
-from monitoring.quality.limits import DEFAULT_STANDARDS, read_limits, unit_factor
+from monitoring.quality.limits import DEFAULT_STANDARDS, LIMIT_COLUMNS, read_limits
+from monitoring.verdicts import WINDOWS, limit_frame, verdicts, window_means, windows_closed
 
 #: How far a surface-water station may stand from its river's line.
 RIVER_RADIUS_M = 1000.0
@@ -55,8 +55,6 @@ FLAG_TITLES = {
     "T": ("超测上限", "over range"),
     "B": ("通讯异常", "communication failure"),
 }
-#: Averaged periods judged when their window closes: (hours, minimum valid hours).
-WINDOWS = {"8h": (8, MIN_HOURS_PER_8H), "24h": (24, MIN_HOURS_PER_DAY)}
 
 
 @dataclass(frozen=True)
@@ -82,13 +80,20 @@ class JudgingContext:
         self._read_at = float("-inf")
         self.stations: dict[str, StationRule] = {}
         self._limits: dict[tuple[str, str, str, str], list[Limit]] = {}
+        #: The limit rows as :func:`monitoring.verdicts.limit_frame` gives them, and each row's
+        #: :class:`Limit` by its ``limit_row``.
+        self.limit_frame = limit_frame(read_limit_rows_empty())
+        self.limit_rows: list[Limit] = []
 
     def current(self) -> JudgingContext:
         with self._lock:
             if time.monotonic() - self._read_at >= self.refresh_s:
                 with self.engine.connect() as connection:
                     self.stations = read_station_rules(connection)
-                    self._limits = index_limits(read_limits(connection))
+                    limits = read_limits(connection)
+                self._limits = index_limits(limits)
+                self.limit_frame = limit_frame(limits)
+                self.limit_rows = [_limit_of(r) for r in limits.itertuples(index=False)]
                 self._read_at = time.monotonic()
         return self
 
@@ -110,15 +115,24 @@ class Limit:
     valid_to: dt.date
 
 
+def _limit_of(r: Any) -> Limit:
+    unit = r.unit if isinstance(r.unit, str) else ""
+    return Limit(float(r.limit_value), r.bound, unit, r.valid_from.date(), r.valid_to.date())
+
+
+def read_limit_rows_empty() -> pd.DataFrame:
+    """No limit rows, shaped as :func:`read_limits` gives them (before the first read)."""
+    frame = pd.DataFrame(columns=LIMIT_COLUMNS)
+    frame["limit_value"] = frame["limit_value"].astype(float)
+    return frame
+
+
 def index_limits(limits: pd.DataFrame) -> dict[tuple[str, str, str, str], list[Limit]]:
     """Limit rows by (standard, class, parameter, period), for a lookup per value."""
     index: dict[tuple[str, str, str, str], list[Limit]] = {}
     for r in limits.itertuples(index=False):
         key = (r.standard, r.quality_class, r.parameter, r.period)
-        unit = r.unit if isinstance(r.unit, str) else ""
-        index.setdefault(key, []).append(
-            Limit(float(r.limit_value), r.bound, unit, r.valid_from.date(), r.valid_to.date())
-        )
+        index.setdefault(key, []).append(_limit_of(r))
     return index
 
 
@@ -180,8 +194,6 @@ class BatchJudge:
         self.pending: list[ActiveAlert] = []
         #: Alerts closed in this batch (with the data time), written together by flush.
         self.closing: list[tuple[ActiveAlert, dt.datetime]] = []
-        #: unit_factor of each (value unit, limit unit) pair met in the batch
-        self._factors: dict[tuple[str, str], float] = {}
 
     def _alert(self, kind: str, station: str, subject: str) -> ActiveAlert | None:
         alert = self.active.get((kind, station, subject))
@@ -213,17 +225,23 @@ class BatchJudge:
         return self.changes + opened + flush_extended(self.connection, self.active.values())
 
     def beyond(
-        self, rule: StationRule, row: Value, period: str, limit: Limit, value: float
+        self,
+        rule: StationRule,
+        parameter: str,
+        when: dt.datetime,
+        period: str,
+        limit: Limit,
+        value: float,
     ) -> None:
-        """A value (or window mean) beyond ``limit``: open or extend the exceedance."""
-        subject = f"{row.parameter}/{period}/{limit.bound}"
-        when = row.time
+        """A value (or window mean) at ``when`` beyond ``limit``: open or extend the
+        exceedance."""
+        subject = f"{parameter}/{period}/{limit.bound}"
         alert = self._alert("exceedance", rule.code, subject)
         if alert is not None:
             if alert.last_time is None or when >= alert.last_time:
                 extend_alert(alert, last_time=when, value=value)
             return
-        zh, en = _name(row.parameter)
+        zh, en = _name(parameter)
         unit = limit.unit
         side_zh, side_en = ("低于", "below") if limit.bound == "lower" else ("超过", "above")
         self._pend(
@@ -231,7 +249,7 @@ class BatchJudge:
                 "kind": "exceedance",
                 "station": rule.code,
                 "subject": subject,
-                "parameter": row.parameter,
+                "parameter": parameter,
                 "period": period,
                 "opened_at": when,
                 "last_time": when,
@@ -257,28 +275,6 @@ class BatchJudge:
             alert = self._alert(kind, station, subject)
             if alert is not None and (alert.last_time is None or when >= alert.last_time):
                 self._close(alert, when)
-
-    def judge_value(self, rule: StationRule, row: Value, period: str, value: float) -> None:
-        """Judge one value (or window mean) against every limit row in force for ``period``."""
-        limits = self.context.limits_for(rule, row.parameter, period)
-        if not limits:
-            return
-        local = row.local_date
-        for limit in limits:
-            if not limit.valid_from <= local <= limit.valid_to:
-                continue
-            units = (row.unit, limit.unit)
-            factor = self._factors.get(units)
-            if factor is None:
-                factor = self._factors[units] = unit_factor(*units)
-            if factor != factor:
-                continue  # units the judgement cannot compare (NaN): not judged
-            scaled = value * factor
-            lower = limit.bound == "lower"
-            if (scaled < limit.limit_value) if lower else (scaled > limit.limit_value):
-                self.beyond(rule, row, period, limit, scaled)
-            else:
-                self.within(rule.code, f"{row.parameter}/{period}/{limit.bound}", row.time)
 
     def anomaly(self, rule: StationRule, row: Value) -> None:
         """A value with a device flag: open (or extend) the anomaly of its parameter."""
@@ -319,7 +315,13 @@ class BatchJudge:
 def judge_batch(
     connection: sa.Connection, context: JudgingContext, observations: pd.DataFrame
 ) -> list[AlertChange]:
-    """Judge the values just stored (in the same transaction); the alert changes."""
+    """Judge the values just stored (in the same transaction); the alert changes.
+
+    In time order, as a device sends them: the device flags first (anomalies opened, extended
+    and closed), then each normal value against the limits of its period, then the averaged
+    windows the batch closes. Which values are beyond which limit is found for the whole batch
+    at once (:mod:`monitoring.verdicts`); only those that can change an alert go one by one.
+    """
     if observations.empty:
         return []
     context = context.current()
@@ -327,86 +329,101 @@ def judge_batch(
     judge = BatchJudge(connection, context, frame["station_code"].unique().tolist())
     for station, latest in frame.groupby("station_code")["time"].max().items():
         judge.station_heard(str(station), latest.to_pydatetime())
-    windows: list[tuple[StationRule, Value, str, dt.datetime, dt.datetime]] = []
-    # a batch holds few distinct times: each is converted once (per value, pandas' datetime
-    # accessors were a third of the judging)
-    codes, times = pd.factorize(frame["time"])
-    local_times = pd.DatetimeIndex(times).tz_convert(context.zone)
-    stamps = list(pd.DatetimeIndex(times).to_pydatetime())
-    dates = [t.date() for t in local_times]
-    hours = local_times.hour.tolist()
-    columns = zip(
-        frame["station_code"].tolist(), codes.tolist(), frame["parameter"].tolist(),
-        frame["value"].tolist(), frame["unit"].tolist(), frame["flag"].tolist(), strict=True,
-    )  # fmt: skip
-    for station, code, parameter, number, unit, flag in columns:
-        stamp, local_date, local_hour = stamps[code], dates[code], hours[code]
-        rule = context.stations.get(station)
-        if rule is None or number is None or np.isnan(number):
-            continue
-        row = Value(
-            station,
-            stamp,
-            parameter,
-            float(number),
-            unit if isinstance(unit, str) else "",
-            flag if isinstance(flag, str) else "N",
-            local_date,
-            int(local_hour),
-        )
-        if row.flag != "N":
-            judge.anomaly(rule, row)
-            continue
-        if station in judge.anomalous:  # a normal value ends its parameter's anomalies
-            for device_flag in FLAG_TITLES:
-                judge.within(rule.code, f"{parameter}/{device_flag}", stamp)
-        period = "sample" if rule.type in SAMPLE_TYPES else "1h"
-        judge.judge_value(rule, row, period, row.value)
-        if period == "1h":
-            for averaged in WINDOWS:
-                if not context.limits_for(rule, parameter, averaged):
-                    continue
-                span = window_of(row, averaged)
-                if span is not None:
-                    windows.append((rule, row, averaged, *span))
-    means = window_means(connection, [(w[1], w[3], w[4]) for w in windows])
-    for (rule, row, averaged, _, _), (count, mean) in zip(windows, means, strict=True):
-        if mean is not None and count >= WINDOWS[averaged][1]:
-            judge.judge_value(rule, row, averaged, mean)
+    rows, stamps = _judged_rows(frame, context)
+    if rows.empty:
+        return judge.flush()
+    _judge_flags(judge, context, rows, stamps)
+    normal = rows[(rows["flag"] == "N").to_numpy()]
+    _apply(judge, context, normal, stamps)
+    windows = windows_closed(normal, context.limit_frame)
+    if not windows.empty:
+        counts, means = window_means(connection, windows)
+        enough = counts >= windows["period"].map(lambda p: WINDOWS[p][1]).to_numpy()
+        closed = windows.assign(value=means)[enough & ~np.isnan(means)]
+        _apply(judge, context, closed, stamps)
     return judge.flush()
 
 
-def window_of(row: Value, period: str) -> tuple[dt.datetime, dt.datetime] | None:
-    """``[start, end)`` of the window ``period`` that the hour ``row`` closes; None when no
-    window closes at this hour (a day is judged when its last local hour, 23:00, arrives)."""
-    hours, _ = WINDOWS[period]
-    if period == "24h" and row.local_hour != 23:
-        return None
-    end = row.time + dt.timedelta(hours=1)
-    return end - dt.timedelta(hours=hours), end
+def _judged_rows(
+    frame: pd.DataFrame, context: JudgingContext
+) -> tuple[pd.DataFrame, list[dt.datetime]]:
+    """The batch's values at stations with a rule, with their rule's standard, class and
+    period, their local day and hour, ``order`` (their place in time order) and
+    ``time_code``: their time is ``stamps[time_code]``, the batch's distinct times (kept out
+    of the frame: a column of datetime objects is parsed again by pandas)."""
+    rules = context.stations
+    station = frame["station_code"]
+    known = station.isin(rules.keys()).to_numpy(dtype=bool)
+    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    keep = known & ~np.isnan(value)
+    rows = frame[keep].copy()
+    rows["value"] = value[keep]
+    rows["order"] = np.arange(len(rows))
+    codes = rows["station_code"]
+    rows["standard"] = codes.map({c: r.standard for c, r in rules.items()})
+    rows["quality_class"] = codes.map({c: r.quality_class for c, r in rules.items()})
+    sampled = codes.map({c: r.type in SAMPLE_TYPES for c, r in rules.items()})
+    rows["period"] = np.where(sampled.to_numpy(dtype=bool), "sample", "1h")
+    rows["unit"] = rows["unit"].where(rows["unit"].map(lambda u: isinstance(u, str)), "")
+    rows["flag"] = rows["flag"].where(rows["flag"].map(lambda f: isinstance(f, str)), "N")
+    # a batch holds few distinct times: each is converted once
+    time_codes, times = pd.factorize(rows["time"])
+    index = pd.DatetimeIndex(times)
+    local = index.tz_convert(context.zone)
+    rows["local_day"] = (
+        local.tz_localize(None).normalize().to_numpy(dtype="datetime64[D]")[time_codes]
+    )
+    rows["local_hour"] = local.hour.to_numpy()[time_codes]
+    rows["time_code"] = time_codes
+    return rows, list(index.to_pydatetime())
 
 
-def window_means(
-    connection: sa.Connection, windows: list[tuple[Value, dt.datetime, dt.datetime]]
-) -> list[tuple[int, float | None]]:
-    """(valid hours, mean) of each window, read from ``observations`` in one query."""
-    if not windows:
-        return []
-    rows = connection.execute(
-        sa.text(
-            "SELECT r.i, count(o.value), avg(o.value) FROM unnest(CAST(:stations AS text[]),"
-            " CAST(:parameters AS text[]), CAST(:starts AS timestamptz[]),"
-            " CAST(:ends AS timestamptz[])) WITH ORDINALITY AS r(s, p, a, b, i)"
-            " LEFT JOIN observations o ON o.station_code = r.s AND o.parameter = r.p"
-            " AND o.time >= r.a AND o.time < r.b AND o.value IS NOT NULL"
-            " AND (o.flag IS NULL OR o.flag = 'N')"
-            " GROUP BY r.i ORDER BY r.i"
-        ),
-        {
-            "stations": [w[0].station_code for w in windows],
-            "parameters": [w[0].parameter for w in windows],
-            "starts": [w[1] for w in windows],
-            "ends": [w[2] for w in windows],
-        },
-    ).all()
-    return [(int(count), None if mean is None else float(mean)) for _, count, mean in rows]
+def _judge_flags(
+    judge: BatchJudge, context: JudgingContext, rows: pd.DataFrame, stamps: list[dt.datetime]
+) -> None:
+    """Device flags: a flagged value opens or extends its anomaly; a normal value of a station
+    with an anomaly closes its parameter's (in time order, as they interleave)."""
+    flagged = (rows["flag"] != "N").to_numpy()
+    stations = set(rows["station_code"][flagged]) | judge.anomalous
+    if not stations:
+        return
+    subset = rows[rows["station_code"].isin(stations).to_numpy()]
+    for station, code, parameter, number, unit, flag, local_day, local_hour in zip(
+        subset["station_code"], subset["time_code"], subset["parameter"], subset["value"],
+        subset["unit"], subset["flag"], subset["local_day"], subset["local_hour"], strict=True,
+    ):  # fmt: skip
+        rule, stamp = context.stations[station], stamps[code]
+        if flag != "N":
+            day = pd.Timestamp(local_day).date()
+            judge.anomaly(
+                rule, Value(station, stamp, parameter, float(number), unit, flag, day, local_hour)
+            )
+        elif station in judge.anomalous:  # a normal value ends its parameter's anomalies
+            for device_flag in FLAG_TITLES:
+                judge.within(station, f"{parameter}/{device_flag}", stamp)
+
+
+def _apply(
+    judge: BatchJudge, context: JudgingContext, values: pd.DataFrame, stamps: list[dt.datetime]
+) -> None:
+    """Judge ``values`` (rows as :func:`_judged_rows` gives them, ``period`` the limits'
+    period) against the limits in force: open, extend or close exceedances in order."""
+    active = {
+        (station, subject)
+        for (kind, station, subject), alert in judge.active.items()
+        if kind == "exceedance" and alert.state != "closed"
+    }
+    found = verdicts(values, context.limit_frame, active)
+    if found.empty:
+        return
+    for station, code, parameter, period, limit_row, scaled, beyond, subject in zip(
+        found["station_code"], found["time_code"], found["parameter"], found["period"],
+        found["limit_row"], found["scaled"], found["beyond"], found["subject"], strict=True,
+    ):  # fmt: skip
+        stamp = stamps[code]
+        if beyond:
+            limit = context.limit_rows[limit_row]
+            rule = context.stations[station]
+            judge.beyond(rule, parameter, stamp, period, limit, float(scaled))
+        else:
+            judge.within(station, subject, stamp)

@@ -6,7 +6,9 @@ acknowledgement after commit) with three changes: a line is read leniently
 (:mod:`monitoring.readings`); every line — valid or not, including over-long and incomplete
 ones — goes to the writer so it is archived in the batch's transaction
 (:mod:`monitoring.intake`); and after each commit the batch's result goes to ``after_commit``
-callbacks (in the writer's thread; they must not block: they queue).
+callbacks (in the writer's thread; they must not block: they queue). With ``defer_rollups`` a
+batch queues its hours for :func:`monitoring.rollups.fold` rather than merging them into the
+rollups inside its transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from monitoring import rollups
 from monitoring.archive import SOURCE_LISTENER, peer_text
 from monitoring.hj212.codec import FRAME_HEAD, Packet
 from monitoring.hj212.listener import Hj212Listener
@@ -58,6 +61,7 @@ class MonitoringListener(Hj212Listener):
         batch_wait_s: float = 0.05,
         in_transaction: list[InTransaction] | None = None,
         after_commit: list[AfterCommit] | None = None,
+        defer_rollups: bool = False,
     ) -> None:
         super().__init__(
             engine,
@@ -68,6 +72,9 @@ class MonitoringListener(Hj212Listener):
         )
         self.in_transaction = list(in_transaction or [])
         self.after_commit = list(after_commit or [])
+        #: Queue the rollups' hours for :func:`monitoring.rollups.fold` instead of merging them
+        #: in the batch's transaction (the caller folds).
+        self.defer_rollups = defer_rollups
         self.unregistered_values = 0
 
     def _accept(self, peer: object, raw: bytes, writer: asyncio.StreamWriter) -> None:
@@ -98,6 +105,8 @@ class MonitoringListener(Hj212Listener):
         was_valid = [a.error is None for a in arrivals]
         with self.engine.begin() as connection:
             set_actor(connection, HJ212_ACTOR)
+            if self.defer_rollups:
+                rollups.defer(connection)
             result = store_arrivals(connection, arrivals, self._directory, self.kinds)
             for step in self.in_transaction:
                 step(connection, result)

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -40,9 +41,10 @@ _LENIENT_CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 MAX_AHEAD = dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Value:
-    """One value of a packet: the code stored under, the code sent, value, unit, data flag."""
+class Value(NamedTuple):
+    """One value of a packet: the code stored under, the code sent, value, unit, data flag.
+    (A named tuple: a packet log or a listener batch makes one per value, and a frozen
+    dataclass's ``__init__`` costs five times as much.)"""
 
     code: str
     sent: str

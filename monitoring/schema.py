@@ -148,3 +148,23 @@ discharge_amounts = Table(
     CheckConstraint("interval IN ('hour', 'day')", name="interval_known"),
     comment="设备排放量（Cou） / Amounts discharged per interval as the devices report them",
 )
+
+#: What a deferring writer (the live listener) added to the rollups, and the buckets its
+#: updates and deletes touched (``recompute``), brought in by :func:`monitoring.rollups.fold`:
+#: append-only for the writers, no index (an insert costs the writer's transaction least),
+#: emptied by each fold.
+observations_rollup_queue = Table(
+    "observations_rollup_queue",
+    metadata,
+    Column("station_code", Text, nullable=False),
+    Column("parameter", Text, nullable=False),
+    Column("hour_utc", TIMESTAMP(timezone=True), nullable=False, comment="start of the UTC hour"),
+    Column("day", Date, nullable=False, comment="local calendar day (Asia/Shanghai)"),
+    Column("unit", Text, nullable=True),
+    Column("value_count", Integer, nullable=False),
+    Column("value_sum", Double, nullable=False),
+    Column("value_min", Double, nullable=True),
+    Column("value_max", Double, nullable=True),
+    Column("recompute", Boolean, nullable=False, comment="an update or delete: recompute"),
+    comment="汇总待并入 / Rollup changes waiting to be folded in (deferred writers)",
+)

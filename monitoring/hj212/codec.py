@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FRAME_HEAD = b"##"
 FRAME_TAIL = b"\r\n"
@@ -92,9 +93,9 @@ def crc16_reference(data: bytes) -> int:
     return crc
 
 
-@dataclass(frozen=True)
-class Factor:
-    """One factor of a CP: its HJ 212 code and its fields (``Rtd``, ``Avg``, ``Flag`` ...)."""
+class Factor(NamedTuple):
+    """One factor of a CP: its HJ 212 code and its fields (``Rtd``, ``Avg``, ``Flag`` ...).
+    (A named tuple: one per factor of every packet, cheaper to make than a frozen dataclass.)"""
 
     code: str
     fields: dict[str, str]
@@ -272,12 +273,14 @@ def parse_time(text: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """``yyyyMMddHHmmss`` (DataTime) or ``yyyyMMddHHmmssSSS`` (QN) in the device's zone."""
     if not text.isdigit() or len(text) not in (14, 17):
         raise FrameError("cp", f"时间格式错误 / malformed time {text!r} (yyyyMMddHHmmss)")
-    try:
-        value = dt.datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+    micro = int(text[14:]) * 1000 if len(text) == 17 else 0
+    try:  # the fields by position (strptime per packet was a tenth of reading one)
+        return dt.datetime(
+            int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]),
+            int(text[10:12]), int(text[12:14]), micro, tzinfo=zone,
+        )  # fmt: skip
     except ValueError:
         raise FrameError("cp", f"时间无效 / invalid time {text!r}") from None
-    micro = int(text[14:]) * 1000 if len(text) == 17 else 0
-    return value.replace(microsecond=micro, tzinfo=zone)
 
 
 def data_ack(packet: Packet) -> bytes:

@@ -61,6 +61,7 @@ def _retention_from_env() -> int | None:
 
 
 def _maintain(url: str, months_ahead: int, retention_months: int | None) -> None:
+    from monitoring import rollups
     from monitoring.schema import ARCHIVE_MONTHS
     from onemap.database import engine_for
 
@@ -72,6 +73,7 @@ def _maintain(url: str, months_ahead: int, retention_months: int | None) -> None
             retention_months=retention_months,
             tables=(*partitions.layer_tables(), ARCHIVE_MONTHS),
         )
+    rollups.fold(engine)  # what a stopped listener left queued
     if report.created:
         click.echo(f"分区已建 / partitions created: {', '.join(report.created)}", err=True)
     if report.moved_rows:
@@ -226,11 +228,15 @@ def restore(source: Path, to_time: str | None, into: Path | None) -> None:
 @click.option("--end", help="结束时间 / up to this time, exclusive [default: all]")
 def rollups(start: str | None, end: str | None) -> None:
     """重建小时/日汇总 / rebuild the hourly and daily rollups of observations from the stored
-    values (the triggers keep them as values arrive; this repairs or refills a window)."""
+    values (the triggers keep them as values arrive; this repairs or refills a window), after
+    folding the hours the live listener queued."""
     from monitoring import rollups as kept
     from onemap.database import engine_for
 
-    with engine_for(database_url()).begin() as connection:
+    engine = engine_for(database_url())
+    folded_hours, folded_days = kept.fold(engine)
+    click.echo(f"已补算 / folded: {folded_hours} station-hours, {folded_days} station-days queued")
+    with engine.begin() as connection:
         hours, days = kept.rebuild(connection, _moment(start), _moment(end))
     click.echo(f"已重建 / rebuilt: {hours} station-hours, {days} station-days")
 

@@ -119,3 +119,101 @@ def test_daily_means_read_a_window(station_engine: Engine, window_days: int) -> 
         first = dt.date(2025, 1, 2)
         rows = rollups.daily_means(connection, first, first + dt.timedelta(days=window_days - 1))
     assert [r.value_mean for r in rows] == [float(d) for d in range(window_days)]
+
+
+def _tables(connection: Connection) -> tuple[list[object], list[object]]:
+    hourly = connection.execute(
+        text("SELECT * FROM observations_hourly ORDER BY station_code, parameter, hour_utc")
+    ).all()
+    daily = connection.execute(
+        text("SELECT * FROM observations_daily ORDER BY station_code, parameter, day")
+    ).all()
+    return hourly, daily
+
+
+def _queued(connection: Connection) -> int:
+    return int(connection.execute(text(f"SELECT count(*) FROM {rollups.QUEUE}")).scalar_one())
+
+
+def test_a_deferring_writer_queues_its_rows_and_a_fold_brings_them_in(
+    station_engine: Engine,
+) -> None:
+    with station_engine.begin() as connection:
+        rollups.defer(connection)
+        _insert(connection, [(H, 10.0, "N"), (H + dt.timedelta(minutes=1), 99.0, "M")])
+        _insert(connection, [(H + dt.timedelta(minutes=3), 20.0, None)])
+        _insert(connection, [(H - dt.timedelta(minutes=1), 4.0, "N")])
+        assert _hour(connection, H) is None and _day(connection, dt.date(2025, 1, 2)) is None
+        assert _queued(connection) == 3  # one per statement and hour; the M value is not valid
+    assert rollups.fold(station_engine) == (2, 2)
+    with station_engine.connect() as connection:
+        assert _queued(connection) == 0
+        assert _hour(connection, H) == (2, 15.0, 10.0, 20.0)
+        assert _day(connection, dt.date(2025, 1, 2)) == (2, 15.0, 10.0, 20.0)
+        assert _day(connection, dt.date(2025, 1, 1)) == (1, 4.0, 4.0, 4.0)
+    assert rollups.fold(station_engine) == (0, 0)
+
+
+def test_a_fold_after_deferred_and_immediate_writes_gives_what_a_rebuild_gives(
+    station_engine: Engine,
+) -> None:
+    rows = [(H + dt.timedelta(minutes=7 * i), float(i % 13), None) for i in range(400)]
+    with station_engine.begin() as connection:
+        _insert(connection, rows[:100])  # merged at once
+    with station_engine.begin() as connection:
+        rollups.defer(connection)  # the listener's way, into some of the same hours and days
+        _insert(connection, rows[100:250])
+        connection.execute(text("UPDATE observations SET value = value + 100 WHERE value = 3"))
+    with station_engine.begin() as connection:
+        rollups.defer(connection)  # deltas and deletions of the same hours in one queue
+        _insert(connection, rows[250:300])
+        connection.execute(text("DELETE FROM observations WHERE value = 5"))
+    with station_engine.begin() as connection:
+        _insert(connection, rows[300:])  # at once again, into hours the queue still holds
+    rollups.fold(station_engine)
+    with station_engine.begin() as connection:
+        folded = _tables(connection)
+        rollups.rebuild(connection)
+        assert _tables(connection) == folded
+        assert len(folded[0]) == 47 and len(folded[1]) == 2
+        assert _queued(connection) == 0
+
+
+def test_the_live_listener_defers_its_rollups_and_folds_them_while_it_runs(
+    station_engine: Engine,
+) -> None:
+    import asyncio
+    import zoneinfo
+
+    from monitoring.hj212.codec import frame
+    from monitoring.service import LiveMonitoring
+
+    packet = frame(
+        "QN=20250102000000000;ST=22;CN=2061;PW=1;MN=32128322918873;Flag=5;CP=&&"
+        "DataTime=20250102000000;a21026-Avg=12.5,a21026-Flag=N&&"
+    )
+
+    async def run() -> object:
+        service = LiveMonitoring(
+            station_engine, zone=zoneinfo.ZoneInfo("Asia/Shanghai"), rollup_every_s=0.05
+        )
+        host, port = await service.start("127.0.0.1", 0)
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(packet)
+            await writer.drain()
+            await asyncio.wait_for(reader.readuntil(b"\r\n"), 10)  # committed
+            writer.close()
+            await writer.wait_closed()
+            for _ in range(200):  # until a fold has run (at most 10 s), before the stop's
+                with station_engine.connect() as connection:
+                    if (folded := _hour(connection, H)) is not None:
+                        return folded
+                await asyncio.sleep(0.05)
+            return None
+        finally:
+            await service.stop()
+
+    assert asyncio.run(run()) == (1, 12.5, 12.5, 12.5)
+    with station_engine.connect() as connection:
+        assert _queued(connection) == 0
