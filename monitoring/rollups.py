@@ -270,6 +270,7 @@ _FOLD = (
             touched=f"onemap_fold_{'hours' if bucket == 'hour_utc' else 'days'}",
             bucket=bucket,
             expr_o=expr.replace("time", "o.time"),
+            replace=_REPLACE,
         )
         .replace("o.time >= t.t0 AND o.time < t.t1", f"o.time >= {t0} AND o.time < {t1}")
         .split(";")

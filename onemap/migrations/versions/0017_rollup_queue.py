@@ -4,7 +4,7 @@ folded in by ``monitoring.rollups.fold``; the rollup triggers queue for such a t
 instead of merging, and skip an update with no rows (what every INSERT ... ON CONFLICT fires). Written by hand from monitoring.schema and monitoring.rollups.
 
 Revision ID: 0017_rollup_queue
-Revises: 0013b
+Revises: 0018_province_changes
 Create Date: 2026-12-04 01:30:00
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 from monitoring import rollups
 
 revision = "0017_rollup_queue"
-down_revision = "0013b"
+down_revision = "0018_province_changes"
 branch_labels = None
 depends_on = None
 
