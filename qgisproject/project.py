@@ -54,9 +54,16 @@ def layer_id(layer: Layer) -> str:
     return f"onemap_{layer.id}"
 
 
+#: The page QGIS asks for: the API's largest (``geoapi.query.MAX_ITEMS``). Left to itself QGIS
+#: 3.22 pages by the OpenAPI ``limit`` default (1,000), and reading a layer whole costs it a
+#: round trip, an OGR open and two JSON parses per page.
+PAGE_SIZE = 10_000
+
+
 def datasource(layer: Layer, server_url: str, authcfg: str | None) -> str:
     """The OAPIF provider's URI of ``layer`` on the API at ``server_url`` (its landing page)."""
     parts = [
+        f"pageSize='{PAGE_SIZE}'",
         "pagingEnabled='true'",
         "preferCoordinatesForWfsT11='false'",
         f"restrictToRequestBBOX='{1 if layer.geometry is not None else 0}'",

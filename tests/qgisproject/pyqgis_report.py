@@ -53,6 +53,7 @@ def main() -> None:
         if isinstance(layer, QgsVectorLayer) and layer.isValid():
             typename = layer.source().split("typename='")[1].split("'")[0]
             entry["typename"] = typename
+            entry["page_size"] = layer.source().split("pageSize='")[-1].split("'")[0]
             if typename in subsets:
                 layer.setSubsetString(subsets[typename])
             if typename in styles:

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine
 
-from geoapi.query import public_collections, public_fields
+from geoapi.query import MAX_ITEMS, public_collections, public_fields
 from layers import get_layer
 from layers.spec import GROUP_TITLES
 from qgisproject.fields import alias
@@ -84,6 +84,8 @@ def test_every_layer_is_valid_grouped_in_cgcs2000(opened: dict) -> None:
     assert opened["groups"] == [zh for g, (zh, _) in GROUP_TITLES.items() if g in groups]
     names = {entry["typename"]: entry["name"] for entry in layers.values() if "typename" in entry}
     assert names == {t: get_layer(t).zh for t in served}
+    # whole pages of the API's largest size, not QGIS's own 1,000
+    assert {e["page_size"] for e in layers.values() if "typename" in e} == {str(MAX_ITEMS)}
 
 
 def test_feature_counts_are_the_database_s(opened: dict, counts: dict[str, int]) -> None:
