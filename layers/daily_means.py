@@ -44,4 +44,5 @@ LAYER = Layer(
     time_field="date",
     source="GB 3095-2012 (daily means); Jiangsu 7.3",
     view=VIEW,
+    audit="none",  # nothing writes it: no change feed, no history
 )

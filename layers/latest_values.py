@@ -95,4 +95,5 @@ LAYER = Layer(
     time_field="time",
     source="Jiangsu 7.3.1 (real-time values); HJ 212-2017 data flags",
     view=VIEW,
+    audit="none",  # nothing writes it: no change feed, no history
 )

@@ -196,7 +196,8 @@ class Layer:
     #: enter and declare their own information); staff write every layer.
     enterprise_writable: bool = False
     #: How writes are recorded in the audit trail: ``row`` keeps each row's before and after;
-    #: ``batch`` one entry per statement with its row count (minute data from devices).
+    #: ``batch`` one entry per statement with its row count (minute data from devices);
+    #: ``none`` for a view (``view``), which nothing writes.
     audit: str = "row"
     #: A case layer (``cases/``: clues, inspections, ...): its rows change only through the
     #: transitions its case type declares, never through the generic editing routes.

@@ -210,3 +210,11 @@ def test_views_refuse_writes_and_loads(client: FlaskClient, engine, tmp_path) ->
     path.write_text("station_code,parameter,date,count\nS1,a21026,2025-01-01,3\n")
     with pytest.raises(ReadOnlyLayerError, match="computed by the database"):
         load_file(path, "daily_means", engine)
+
+
+def test_views_have_no_change_feed(client: FlaskClient) -> None:
+    # a province harvests a view by datetime: an empty feed would leave its copy stale
+    for collection in ("daily_means", "latest_values"):
+        response = client.get(f"/ogcapi/collections/{collection}/changes")
+        assert response.status_code == 404
+        assert "datetime" in response.get_json()["description"]

@@ -322,7 +322,7 @@ def test_layer_ids_are_fixed() -> None:
 
 def test_views_are_collections_not_tables() -> None:
     assert {layer.id for layer in layers.VIEWS} == {"daily_means", "latest_values"}
-    assert all(layer.view for layer in layers.VIEWS)
+    assert all(layer.view and layer.audit == "none" for layer in layers.VIEWS)
     assert not any(layer.view for layer in layers.REGISTRY)
     assert layers.COLLECTIONS == layers.REGISTRY + layers.VIEWS
 
