@@ -213,7 +213,7 @@ async def run_listener(
         page.start()
         ready.wait(60)
         service = LiveMonitoring(engine, zone=ZONE, sweep_every_s=3600)
-        listener = service.listener
+        listener: Hj212Listener = service.listener
         _, port = await service.start("127.0.0.1", 0)
     else:
         listener = Hj212Listener(engine, zone=ZONE)

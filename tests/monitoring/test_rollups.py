@@ -217,3 +217,22 @@ def test_the_live_listener_defers_its_rollups_and_folds_them_while_it_runs(
     assert asyncio.run(run()) == (1, 12.5, 12.5, 12.5)
     with station_engine.connect() as connection:
         assert _queued(connection) == 0
+
+
+def test_onemap_db_rollups_folds_what_the_listener_left_queued(
+    station_engine: Engine, db_url: str
+) -> None:
+    from click.testing import CliRunner
+
+    from onemap.commands.db import db
+    from onemap.database import ENV_URL
+
+    with station_engine.begin() as connection:
+        rollups.defer(connection)
+        _insert(connection, [(H, 10.0, "N"), (H + dt.timedelta(hours=1), 20.0, "N")])
+    result = CliRunner().invoke(db, ["rollups"], env={ENV_URL: db_url})
+    assert result.exit_code == 0, result.output
+    assert "folded: 2 station-hours, 1 station-days" in result.output
+    with station_engine.connect() as connection:
+        assert _queued(connection) == 0
+        assert _day(connection, dt.date(2025, 1, 2)) == (2, 15.0, 10.0, 20.0)
