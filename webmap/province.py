@@ -1,21 +1,29 @@
 """The provincial map's page (served at ``/province`` by ``geoapi.province``).
 
-A plain HTML document with Leaflet from ``static/vendor``; ``static/province.js`` asks
-``/province/parks`` for the table of parks and the layers this user may read, and each layer's
-harvested features from ``/province/collections/{id}/items`` (``park=`` when one park is
-chosen). No inline script or style: the strict Content-Security-Policy holds unchanged.
+A plain HTML document with Leaflet from ``static/vendor`` over the configured tile server
+(``ONEMAP_TILE_URL``; none by default: the parks' own hillshades do not join up).
+``static/province.js`` asks ``/province/parks`` for the table of parks and the layers this user
+may read, and each layer's harvested features from ``/province/collections/{id}/items``
+(``park=`` when one park is chosen). No inline script or style: the strict
+Content-Security-Policy holds unchanged.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from webmap.page import STATIC_URL
+from webmap.page import STATIC_URL, basemap
 
 
 def build_province_page(root: str = "") -> str:
     """The page's HTML; ``root`` is the app's script root ('' when served at the host root)."""
     static = escape(f"{root}{STATIC_URL}")
+    tiles = basemap(root, None)  # the configured tile server (ONEMAP_TILE_URL), else none
+    tile_attributes = (
+        f' data-tiles="{escape(tiles["tiles"])}" data-attribution="{escape(tiles["attribution"])}"'
+        if tiles.get("tiles")
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -28,7 +36,7 @@ def build_province_page(root: str = "") -> str:
 <script src="{static}/vendor/leaflet/leaflet.js"></script>
 <script src="{static}/province.js" defer></script>
 </head>
-<body data-root="{escape(root)}">
+<body data-root="{escape(root)}"{tile_attributes}>
 <header class="pv-header">
   <h1>省级生态环境一张图 <span lang="en">Provincial one map</span></h1>
   <label for="pv-park">园区 / Park</label>

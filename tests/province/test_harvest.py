@@ -5,9 +5,13 @@ layers by the park's change feed (deletions too), shared layers only with the pa
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -204,3 +208,11 @@ def test_shared_layer_needs_the_parks_token(
     assert "401" in third.failed["PARK-B"] and "token" in third.failed["PARK-B"]
     assert third.read[("PARK-A", "observations")] == 1
     assert key not in third.read and shared_rows() == at_park
+    # the command says so and fails, for a timer to notice
+    url = province.url.render_as_string(hide_password=False)
+    command = [str(Path(sys.executable).with_name("onemap")), "province", "harvest"]
+    done = subprocess.run(
+        command, env={**os.environ, "ONEMAP_DATABASE_URL": url}, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "PARK-B" in done.stderr and "401" in done.stderr and "Traceback" not in done.stderr

@@ -131,11 +131,11 @@ def test_the_park_filter(page: Any, province_site: tuple[str, dict[str, str]]) -
     rows.nth(1).click()
     assert loads.counts() == {"stations": 28, "enterprises": 120}
     assert page.locator("#pv-park").input_value() == "PARK-B"
-    page.locator("path.pv-stations").first.click()
-    assert "PARK-B" in page.locator(".leaflet-popup-content").inner_text(timeout=TIMEOUT_MS)
     # a layer switched off is not loaded
     page.locator("#pv-layer-enterprises").uncheck()
     assert loads.counts() == {"stations": 28}
+    page.locator("path.pv-stations").first.click()  # no enterprise drawn over it now
+    assert "PARK-B" in page.locator(".leaflet-popup-content").inner_text(timeout=TIMEOUT_MS)
     page.select_option("#pv-park", "")
     assert loads.counts() == {"stations": 56}
     assert page.locator("#pv-status").inner_text().startswith("显示 56 个要素")

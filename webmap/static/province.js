@@ -6,6 +6,11 @@
   const root = document.body.dataset.root || "";
   const map = L.map("pv-map", { zoomControl: true });
   map.setView([32.0, 119.5], 7);
+  if (document.body.dataset.tiles) {
+    L.tileLayer(document.body.dataset.tiles, {
+      attribution: document.body.dataset.attribution || "",
+    }).addTo(map);
+  }
   L.control.scale({ imperial: false }).addTo(map);
   const state = { map: map, layers: {}, counts: {}, truncated: {}, loading: 0, park: "" };
   window.provinceMap = state;
@@ -73,6 +78,11 @@
     if (mine !== generation || state.loading > 0) return;
     const bounds = L.latLngBounds([]);
     let total = 0;
+    // the layers stacked in the registry's order, whichever answered first
+    for (const layer of config.layers) {
+      const group = state.layers[layer.id];
+      if (group) group.bringToFront();
+    }
     for (const id of Object.keys(state.layers)) {
       const group = state.layers[id];
       if (map.hasLayer(group) && group.getLayers().length) {
