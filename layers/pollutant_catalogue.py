@@ -60,6 +60,31 @@ LAYER = Layer(
         # (`?limit=` filters nothing but pages), so it is `limit_value`, as in standard_limits;
         # files may still head the column `limit`
         Field("limit_value", T.REAL, "限值", "Limit", minimum=0, aliases=("limit", "排放限值")),
+        # What the entry's enterprise is measured to emit, not typed twice: written by `onemap
+        # quality --store` (sources.catalogue) from its outfalls of the medium that list the
+        # pollutant, their loads of the year (online data) or else the accepted manual results.
+        Field("outfalls", T.TEXT, "排放口", "Outfalls", derived=True),
+        Field("measured_year", T.INTEGER, "实测年份", "Year measured", derived=True),
+        Field(
+            "measured_concentration",
+            T.REAL,
+            "实测平均浓度",
+            "Mean concentration measured",
+            derived=True,
+        ),
+        Field("concentration_unit", T.TEXT, "浓度单位", "Concentration unit", derived=True),
+        Field("measured_load_t", T.REAL, "实测年排放量", "Load measured", unit="t", derived=True),
+        Field(
+            "measured_from",
+            T.TEXT,
+            "实测来源",
+            "Measured by",
+            derived=True,
+            choices=(
+                choice("online", "在线监测", "Online monitoring"),
+                choice("manual", "手工监测", "Manual monitoring"),
+            ),
+        ),
     ),
     natural_key=("credit_code", "medium", "parameter"),
     owner_field="credit_code",

@@ -18,6 +18,7 @@ from layers import get_layer
 from layers.parameters import BY_CODE
 from layers.shared_fields import AVERAGING_PERIOD
 from monitoring.quality.limits import read_limits
+from sources.catalogue import store_catalogue_measures
 from sources.loads import discharge_loads
 from sources.manual import store_manual_verdicts
 from sources.totals import amount, park_totals, running_totals, total_line
@@ -347,6 +348,7 @@ def store_sources(
         totals = store_totals(connection, on)
         park = store_park_targets(connection, on)
         manual = store_manual_verdicts(connection, zone)
+        store_catalogue_measures(connection, on.year, zone)  # after the loads and verdicts
         # carbon intensity (t CO₂ per unit of output) where the output is given
         connection.execute(
             sa.text(

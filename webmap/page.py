@@ -134,6 +134,7 @@ def build_page(
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/archive.js"))
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/cases.js"))  # after account.js
     figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/declarations.js"))  # too
+    figure.header.add_child(JavascriptLink(f"{root}{STATIC_URL}/catalogue.js"))
 
     start = MacroElement()
     start._template = Template(

@@ -127,7 +127,8 @@ def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
     hits = judged.iloc[order[position]].reset_index(drop=True)
     hit_group = group[order[position]]
     hit_time = times[order[position]]
-    step = hits["period"].map(STEP).to_numpy(dtype="timedelta64[ns]")
+    periods = hits["period"].astype(object)  # a category's map would keep categories
+    step = periods.map(STEP).to_numpy(dtype="timedelta64[ns]")
     gap = np.diff(hit_time, prepend=hit_time[:1])
     # One event while the hits are neighbours in their own series, a step apart.
     continues = (
@@ -161,7 +162,9 @@ def exceedance_events(judged: pd.DataFrame) -> pd.DataFrame:
             "confirmed": first["confirmed"].astype(bool),
         }
     )
-    end_step = events["period"].map(STEP).astype("timedelta64[ns]").fillna(pd.Timedelta(0))
+    end_step = (
+        events["period"].astype(object).map(STEP).astype("timedelta64[ns]").fillna(pd.Timedelta(0))
+    )
     events["end"] = events["end"] + end_step
     annual = events["period"] == "annual"
     if annual.any():  # the year after the annual mean's 1 January

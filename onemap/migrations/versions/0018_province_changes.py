@@ -2,7 +2,7 @@
 trail position), so that a layer without a time is harvested by its changes, deletions too.
 
 Revision ID: 0018_province_changes
-Revises: 0016
+Revises: 0016b
 Create Date: 2026-12-04 01:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_province_changes"
-down_revision = "0016"
+down_revision = "0016b"
 branch_labels = None
 depends_on = None
 

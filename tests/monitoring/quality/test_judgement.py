@@ -195,6 +195,20 @@ def test_ph_below_6_or_above_9_is_an_exceedance_of_its_bound(limits: pd.DataFram
     assert events.loc[1, "start"] == pd.Timestamp("2025-03-01 20:00", tz=ZONE)
 
 
+def test_a_water_section_judged_as_judge_does_has_its_sample_events(
+    limits: pd.DataFrame,
+) -> None:
+    # Every averaging period at once, as judge() does, of a park with only a surface-water
+    # section: its standard limits samples only, whose runs have no step (the periods are
+    # categories of the limit rows; a period without a step must still make an event).
+    water = STATIONS[STATIONS["code"] == "W"]
+    series = averaged_series(ph_samples([7.0, 5.5, 7.2]), water, ZONE)
+    periods = {k: v for k, v in series.items() if k != "max_1h"}
+    events = exceedance_events(judged_values(periods, water, limits))
+    assert events[["period", "bound", "peak"]].values.tolist() == [["sample", "lower", 5.5]]
+    assert events.loc[0, "end"] == events.loc[0, "start"]  # its one sample
+
+
 def test_ph_outside_6_9_makes_the_sample_worse_than_class_v(limits: pd.DataFrame) -> None:
     samples = ph_samples([7.0, 6.0, 5.9, 9.0, 9.1])
     classes = water_classes(samples, limits, ZONE)
