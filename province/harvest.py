@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from etl.dates import configured_timezone
 from layers import BY_ID
 from province.errors import FeedUnavailable, HarvestError
 from province.feed import Park
@@ -92,12 +93,28 @@ _RECORD = sa.text(
 )
 
 
+def _instant(value: object) -> str | None:
+    """A feature's time as an instant with its offset: a date (a time field of type date, as
+    daily means have) is that day's first instant in the parks' zone (``ONEMAP_TIMEZONE``)."""
+    if value is None:
+        return None
+    text = str(value).replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time(), configured_timezone()).isoformat()
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None  # not a time: the feature is kept, without one
+    return text if stamp.tzinfo is not None else None
+
+
 def _row(feature: dict[str, Any], time_field: str | None) -> dict[str, Any]:
     properties = feature.get("properties") or {}
     geometry = feature.get("geometry")
     return {
         "id": str(feature.get("id")),
-        "time": properties.get(time_field) if time_field else None,
+        "time": _instant(properties.get(time_field)) if time_field else None,
         "properties": properties,
         "geometry": json.dumps(geometry) if geometry else None,
     }
@@ -107,7 +124,7 @@ def _newest(rows: Iterable[dict[str, Any]], since: dt.datetime | None) -> dt.dat
     latest = since
     for row in rows:
         if row["time"] is not None:
-            stamp = dt.datetime.fromisoformat(str(row["time"]).replace("Z", "+00:00"))
+            stamp = dt.datetime.fromisoformat(row["time"])
             latest = stamp if latest is None or stamp > latest else latest
     return latest
 

@@ -216,3 +216,14 @@ def test_shared_layer_needs_the_parks_token(
     )
     assert done.returncode == 1
     assert "PARK-B" in done.stderr and "401" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_feature_times_are_instants_with_their_offset() -> None:
+    from province.harvest import _instant
+
+    # a date (daily means) is the day's first instant in the parks' zone, Asia/Shanghai
+    assert _instant("2025-03-01") == "2025-03-01T00:00:00+08:00"
+    assert _instant("2025-03-01T10:00:00Z") == "2025-03-01T10:00:00+00:00"
+    assert _instant("2025-03-01T10:00:00+08:00") == "2025-03-01T10:00:00+08:00"
+    assert _instant("2025-03-01T10:00:00") is None  # no offset: not an instant
+    assert _instant("soon") is None and _instant(None) is None
