@@ -198,14 +198,20 @@ def test_a_corrected_day_keeps_its_id_and_changes_its_mean(engine) -> None:  # t
     assert gone == []
 
 
-def test_views_refuse_writes_and_loads(client: FlaskClient, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_views_refuse_writes_and_loads(  # type: ignore[no-untyped-def]
+    client: FlaskClient, demo_accounts, engine, tmp_path
+) -> None:
+    staff = demo_accounts["headers"]["staff"]  # who writes every table
     for collection in ("daily_means", "latest_values"):
-        response = client.post(
-            f"/ogcapi/collections/{collection}/items",
-            json={"type": "Feature", "geometry": None, "properties": {}},
-        )
-        assert 400 <= response.status_code < 500, response.status_code
-        assert "description" in response.get_json()
+        url = f"/ogcapi/collections/{collection}/items"
+        feature = {"type": "Feature", "geometry": None, "properties": {"station_code": "AQ-01"}}
+        for headers, refused in (({}, 401), (staff, 403)):
+            response = client.post(url, json=feature, headers=headers)
+            assert response.status_code == refused, response.get_data(as_text=True)[:300]
+            assert "description" in response.get_json()
+        first = _get(client, f"{url}?limit=1")["features"][0]["id"]
+        patched = client.patch(f"{url}/{first}", json={"properties": {}}, headers=staff)
+        assert patched.status_code == 403, patched.get_data(as_text=True)[:300]
     path = tmp_path / "daily.csv"
     path.write_text("station_code,parameter,date,count\nS1,a21026,2025-01-01,3\n")
     with pytest.raises(ReadOnlyLayerError, match="computed by the database"):
