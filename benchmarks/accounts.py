@@ -8,13 +8,16 @@ benchmark's run cannot drop it midway; dropped afterwards:
 
 1. Reads, ``enterprises/items?limit=100`` under ``wrk -t2 -c8``, interleaved round by round:
    - *before*: the commit before the policy (2535b92), checked out under /tmp/onemap-bench and
-     served by the same venv with ``PYTHONPATH`` pointing at it;
+     served by the same venv with ``PYTHONPATH`` pointing at it (its features carry fewer
+     related links than today's, so it serves fewer bytes: history, not the A/B);
+   - *no policy*: this API at HEAD with the guard and the read policy taken out
+     (:func:`start_without_policy`), the same bytes as *anonymous*: the A/B;
    - *anonymous*: this checkout, no credentials;
    - *token*: this checkout, ``Authorization: Bearer`` of an account whose role is ``public``:
      the same view as anonymous (same fields, same bytes), so the ratio is what signing in costs;
    - *staff token*: a staff account's token, which also reads the private fields (about twice
      the bytes of the demo's enterprises): what a staff member's page costs, shown beside it.
-   Targets: anonymous >= 95 % of before; token >= 90 % of anonymous.
+   Targets: anonymous >= 95 % of no policy; token >= 90 % of anonymous.
 2. Creates: single-feature POSTs of a hazardous chemical (one GeoJSON feature each) as staff:
    p50 and p95 of sequential requests on one connection, and throughput with 4 concurrent
    clients, round by round interleaved; against stock pygeoapi 0.24's PostgreSQL provider with
@@ -98,6 +101,50 @@ def start_before(url: str, commit: str = BEFORE_COMMIT, name: str = "before-poli
         env,
         WORK / f"{name}-server.log",
     )
+    wait_up(server, READ)
+    return server
+
+
+#: Appended to the no-policy tree's files: the guard installs nothing, and every public layer
+#: is read as its anonymous view without asking the principal's grants.
+NO_POLICY = {
+    "geoapi/guard.py": (
+        "\n\ndef install(app: Flask) -> None:  # benchmark: no guard\n    return None\n"
+    ),
+    "accounts/policy.py": (
+        "\n\ndef read_view(principal: Principal, layer: Layer) -> ReadView | None:"
+        "  # benchmark: no policy\n"
+        "    if layer.access is not Access.PUBLIC:\n        return None\n"
+        "    return ReadView(layer, public_fields(layer), _table(layer), personal=False)\n"
+    ),
+}
+
+
+def start_without_policy(url: str) -> Server:
+    """This API at HEAD with the policy taken out (:data:`NO_POLICY`): the A/B the policy's
+    cost is measured against, serving the same bytes as ``anonymous``; a checkout of HEAD
+    under /tmp/onemap-bench, remade every run."""
+    tree = WORK / "no-policy"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                   capture_output=True, check=False)  # fmt: skip
+    subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=True)
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), "HEAD"],
+        check=True,
+        capture_output=True,
+    )
+    for path, addition in NO_POLICY.items():
+        with (tree / path).open("a", encoding="utf-8") as source:
+            source.write(addition)
+    server = Server("no-policy", free_port())
+    env = {**os.environ, "ONEMAP_DATABASE_URL": url, "PYTHONPATH": str(tree)}
+    env.pop("ONEMAP_PUBLIC_URL", None)
+    server.process = spawn(
+        [sys.executable, "-c", "from onemap.cli import main; main()", "serve", "--workers", "2",
+         "--port", str(server.port)],
+        env,
+        WORK / "no-policy-server.log",
+    )  # fmt: skip
     wait_up(server, READ)
     return server
 
@@ -225,11 +272,16 @@ def audit_load_cost(server_url: str) -> tuple[float, float]:
     return times[0], times[1]
 
 
+class _ReadsDone(Exception):
+    """``--reads-only``: the reads are measured, the rest is skipped."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk cell")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of reads")
     parser.add_argument("--creates", type=int, default=300, help="creates per server and phase")
+    parser.add_argument("--reads-only", action="store_true", help="the reads' cells alone")
     args = parser.parse_args()
     from accounts import store
     from onemap.database import database_url
@@ -253,12 +305,19 @@ def main() -> None:
     bearer = {"Authorization": f"Bearer {token}"}
     servers: list[Server] = []
     try:
-        before, ours = start_before(url), start_ours(url)
-        servers += [before, ours]
-        cells: dict[str, list[float]] = {"before": [], "anonymous": [], "token": [], "staff": []}
+        before, bare, ours = start_before(url), start_without_policy(url), start_ours(url)
+        servers += [before, bare, ours]
+        cells: dict[str, list[float]] = {
+            "before": [],
+            "no policy": [],
+            "anonymous": [],
+            "token": [],
+            "staff": [],
+        }
         for _ in range(args.rounds):
             for name, server, headers in (
                 ("before", before, {}),
+                ("no policy", bare, {}),
                 ("anonymous", ours, {}),
                 ("token", ours, {"Authorization": f"Bearer {public_token}"}),
                 ("staff", ours, bearer),
@@ -267,6 +326,9 @@ def main() -> None:
                 wrk_rps(target, 1, headers)  # warm-up
                 cells[name].append(wrk_rps(target, args.duration, headers))
         stop(before)
+        stop(bare)
+        if args.reads_only:
+            raise _ReadsDone
         stock = start_stock_editable(url)
         before_row = start_before(url, BEFORE_ROW_COMMIT, "before-row")
         servers += [stock, before_row]
@@ -284,22 +346,24 @@ def main() -> None:
                 latencies[name] += took
                 rates[name].append(rate)
         validation = validation_cost(code, args.creates)
+    except _ReadsDone:
+        pass
     finally:
         for server in servers:
             stop(server)
         drop_database(server_url, DB_NAME)
-    with_audit, without = audit_load_cost(server_url)
 
     median = {k: statistics.median(v) for k, v in cells.items()}
     print(f"\nReads, {READ} (req/s, median of {args.rounds} interleaved rounds)\n")
     print(
-        "| before the policy | anonymous | token (public role) | staff token "
-        "| anonymous/before | token/anonymous | staff/anonymous |"
+        "| before the policy (2535b92) | HEAD without the policy | anonymous | token (public role)"
+        " | staff token | anonymous/without | token/anonymous | staff/anonymous |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
-        f"| {median['before']:.1f} | {median['anonymous']:.1f} | {median['token']:.1f} | "
-        f"{median['staff']:.1f} | {median['anonymous'] / median['before']:.2f} | "
+        f"| {median['before']:.1f} | {median['no policy']:.1f} | {median['anonymous']:.1f} | "
+        f"{median['token']:.1f} | {median['staff']:.1f} | "
+        f"{median['anonymous'] / median['no policy']:.2f} | "
         f"{median['token'] / median['anonymous']:.2f} | "
         f"{median['staff'] / median['anonymous']:.2f} |"
     )
@@ -307,6 +371,10 @@ def main() -> None:
         "\nrounds: "
         + "; ".join(f"{k} {', '.join(f'{x:.0f}' for x in v)}" for k, v in cells.items())
     )
+    if args.reads_only:
+        print(f"\nload average at end {os.getloadavg()[0]:.2f}")
+        return
+    with_audit, without = audit_load_cost(server_url)
     print(
         f"\nSingle-feature POST ({args.rounds} interleaved rounds of {args.creates} sequential, "
         f"then {args.creates} by 4 clients; creates/s median of rounds)\n"
