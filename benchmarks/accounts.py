@@ -314,6 +314,13 @@ def main() -> None:
             "token": [],
             "staff": [],
         }
+        sizes = {
+            name: len(requests.get(f"http://127.0.0.1:{server.port}{READ}", timeout=60).content)
+            for name, server in (("before", before), ("no policy", bare), ("anonymous", ours))
+        }
+        print("bytes per response: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+        if sizes["no policy"] != sizes["anonymous"]:
+            raise SystemExit("the A/B serves different bytes: no policy against anonymous")
         for _ in range(args.rounds):
             for name, server, headers in (
                 ("before", before, {}),
