@@ -358,6 +358,7 @@ def rebuild(
             ),
             bounds,
         )
+        connection.execute(sa.text(f"ANALYZE {fresh}"))  # the anti-join below is planned on it
         connection.execute(
             sa.text(
                 f"DELETE FROM {table} r WHERE r.{bucket} >= :{lo} AND r.{bucket} < :{hi}"
