@@ -36,7 +36,7 @@ def _next(page: dict) -> str | None:
     return None if href is None else "/ogcapi" + href.split("/ogcapi", 1)[1]
 
 
-def _scalar_rows(url: str, sql: str, **params: object) -> list:
+def _rows(url: str, sql: str, **params: object) -> list:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -48,7 +48,7 @@ def _scalar_rows(url: str, sql: str, **params: object) -> list:
 def test_a_daily_mean_is_the_mean_of_that_local_day_s_valid_values(
     client: FlaskClient, demo_db_url: str
 ) -> None:
-    station, parameter = _scalar_rows(
+    station, parameter = _rows(
         demo_db_url, "SELECT station_code, parameter FROM observations ORDER BY id LIMIT 1"
     )[0]
     page = _get(
@@ -63,7 +63,7 @@ def test_a_daily_mean_is_the_mean_of_that_local_day_s_valid_values(
         start = dt.datetime.combine(day, dt.time(), ZONE)
         values = [
             r.value
-            for r in _scalar_rows(
+            for r in _rows(
                 demo_db_url,
                 "SELECT value FROM observations WHERE station_code = :s AND parameter = :p"
                 " AND time >= :t0 AND time < :t1 AND value IS NOT NULL"
@@ -82,7 +82,7 @@ def test_a_daily_mean_is_the_mean_of_that_local_day_s_valid_values(
 
 
 def test_daily_means_page_by_key_through_every_row(client: FlaskClient, demo_db_url: str) -> None:
-    expected = [r.id for r in _scalar_rows(demo_db_url, "SELECT id FROM daily_means ORDER BY id")]
+    expected = [r.id for r in _rows(demo_db_url, "SELECT id FROM daily_means ORDER BY id")]
     assert len(expected) > 5_000
     # the demo's daily means are under the size at which first pages switch to keys by
     # themselves (geoapi.query.EXACT_COUNT_MAX): ask for the key from the start
@@ -104,7 +104,7 @@ def test_latest_values_are_each_series_newest_observation(
 ) -> None:
     newest = {
         (r.station_code, r.parameter): r
-        for r in _scalar_rows(
+        for r in _rows(
             demo_db_url,
             "SELECT DISTINCT ON (station_code, parameter) station_code, parameter, time, value,"
             " flag FROM observations ORDER BY station_code, parameter, time DESC",
