@@ -82,3 +82,39 @@ def artifacts_dir() -> Path:
     path = Path(os.environ.get("ONEMAP_TEST_ARTIFACTS") or DEFAULT_ARTIFACTS) / "webmap"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: How long a page test waits for what it expects (Playwright's default timeout).
+PAGE_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture
+def page(site_url: str, browser_context: Any) -> Iterator[Any]:
+    """The one-map page, loaded and ready (``data-ready``), its uncaught errors kept in
+    ``page.errors``; closed afterwards and the context's cookies cleared (signed out)."""
+    tab = browser_context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.set_default_timeout(PAGE_TIMEOUT_MS)
+    tab.goto(site_url + "/")
+    tab.wait_for_selector(".leaflet-container[data-ready]")
+    tab.errors = errors
+    yield tab
+    tab.close()
+    browser_context.clear_cookies()
+
+
+@pytest.fixture
+def sign_in() -> Any:
+    """``sign_in(page, login)``: sign in on the page's form as a demo account
+    (``demo_accounts``' password) and wait until the account shows."""
+    from tests.conftest import PASSWORD
+
+    def signing_in(page: Any, login: str) -> None:
+        page.click(".om-sign-in-open")
+        page.fill(".om-sign-in input[name=login]", login)
+        page.fill(".om-sign-in input[name=password]", PASSWORD)
+        page.click(".om-sign-in button[type=submit]")
+        page.wait_for_selector(f".om-account .om-login:has-text('{login}')")
+
+    return signing_in

@@ -4,32 +4,14 @@ with the inputs its declaration names, in headless Chromium."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from onemap.database import engine_for
 from tests.conftest import PASSWORD
-
-TIMEOUT_MS = 20_000
-
-
-@pytest.fixture
-def page(site_url: str, browser_context: Any) -> Iterator[Any]:
-    tab = browser_context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.set_default_timeout(TIMEOUT_MS)
-    tab.goto(site_url + "/")
-    tab.wait_for_selector(".leaflet-container[data-ready]")
-    tab.errors = errors
-    yield tab
-    tab.close()
-    browser_context.clear_cookies()
 
 
 def test_staff_assign_a_clue_from_their_list(

@@ -4,29 +4,12 @@ concentration and load measured from their outfalls' stored loads (Jiangsu 7.4.5
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from onemap.database import engine_for
-
-TIMEOUT_MS = 20_000
-
-
-@pytest.fixture
-def page(site_url: str, browser_context: Any) -> Iterator[Any]:
-    tab = browser_context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.set_default_timeout(TIMEOUT_MS)
-    tab.goto(site_url + "/")
-    tab.wait_for_selector(".leaflet-container[data-ready]")
-    tab.errors = errors
-    yield tab
-    tab.close()
 
 
 def test_one_pollutants_emitters_with_what_they_were_measured_to_emit(

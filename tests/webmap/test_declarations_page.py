@@ -14,33 +14,14 @@ import pytest
 
 from onemap.database import engine_for
 from sources.declarations import solid_waste_year
-from tests.conftest import PASSWORD
-
-TIMEOUT_MS = 20_000
 
 
 @pytest.fixture
-def page(site_url: str, browser_context: Any, demo_db_url: str) -> Iterator[Any]:
-    tab = browser_context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.set_default_timeout(TIMEOUT_MS)
-    tab.goto(site_url + "/")
-    tab.wait_for_selector(".leaflet-container[data-ready]")
-    tab.errors = errors
-    yield tab
-    tab.close()
-    browser_context.clear_cookies()
+def page(page: Any, demo_db_url: str) -> Iterator[Any]:
+    """The ready page (tests/webmap/conftest.py); the test's 2002 declarations removed after."""
+    yield page
     with engine_for(demo_db_url).begin() as connection:
         connection.exec_driver_sql("DELETE FROM solid_waste WHERE period LIKE '2002-%%'")
-
-
-def _sign_in(page: Any, login: str) -> None:
-    page.click(".om-sign-in-open")
-    page.fill(".om-sign-in input[name=login]", login)
-    page.fill(".om-sign-in input[name=password]", PASSWORD)
-    page.click(".om-sign-in button[type=submit]")
-    page.wait_for_selector(f".om-account .om-login:has-text('{login}')")
 
 
 def _sign_out(page: Any) -> None:
@@ -81,11 +62,11 @@ def _year(demo_db_url: str, credit: str) -> float:
 
 
 def test_an_enterprise_declares_and_staff_return_and_accept_on_the_page(
-    page: Any, demo_accounts: dict[str, Any], demo_db_url: str, artifacts_dir: Path
+    sign_in: Any, page: Any, demo_accounts: dict[str, Any], demo_db_url: str, artifacts_dir: Path
 ) -> None:
     credit = demo_accounts["codes"]["ent_a"]
     assert page.locator(".om-declarations").is_hidden()  # anonymous: no panel
-    _sign_in(page, "ent_a")
+    sign_in(page, "ent_a")
     panel = _open_solid_waste(page)
     # its own credit code is filled in; a code off the national list is refused at its field
     _declare(panel, "2002-04", "0.5", "999-999-99")
@@ -108,7 +89,7 @@ def test_an_enterprise_declares_and_staff_return_and_accept_on_the_page(
     assert _year(demo_db_url, credit) == 0.0  # submitted: not counted
     _sign_out(page)
 
-    _sign_in(page, "staff")
+    sign_in(page, "staff")
     panel = _open_solid_waste(page)
     waiting = _row(panel, "2002-05")
     waiting.wait_for()
@@ -126,7 +107,7 @@ def test_an_enterprise_declares_and_staff_return_and_accept_on_the_page(
     page.screenshot(path=str(artifacts_dir / "41-reviewed.png"))
     _sign_out(page)
 
-    _sign_in(page, "ent_a")
+    sign_in(page, "ent_a")
     panel = _open_solid_waste(page)
     returned = _row(panel, "2002-05").locator(".om-review-state")
     returned.wait_for()

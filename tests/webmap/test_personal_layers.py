@@ -5,15 +5,12 @@ private fields they may read, in headless Chromium. Signing out takes both away 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from onemap.database import engine_for
-from tests.conftest import PASSWORD
 
 TIMEOUT_MS = 20_000
 OFFERED = "(id) => !!window.onemap.layers[id]"
@@ -31,28 +28,6 @@ DRAWN = """() => {
   state.holder.eachLayer(visit);
   return out;
 }"""
-
-
-@pytest.fixture
-def page(site_url: str, browser_context: Any) -> Iterator[Any]:
-    page = browser_context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(site_url + "/")
-    page.wait_for_selector(".leaflet-container[data-ready]")
-    page.errors = errors
-    yield page
-    page.close()
-    browser_context.clear_cookies()
-
-
-def _sign_in(page: Any, login: str) -> None:
-    page.click(".om-sign-in-open")
-    page.fill(".om-sign-in input[name=login]", login)
-    page.fill(".om-sign-in input[name=password]", PASSWORD)
-    page.click(".om-sign-in button[type=submit]")
-    page.wait_for_selector(f".om-account .om-login:has-text('{login}')")
 
 
 def _clue(client: Any, staff: dict[str, str], code: str, text: str) -> dict[str, Any]:
@@ -97,7 +72,7 @@ def _popup_text(page: Any, feature_id: int) -> str:
 
 
 def test_staff_see_internal_layers_and_private_fields_until_they_sign_out(
-    page: Any, demo_accounts: dict[str, Any], demo_db_url: str
+    sign_in: Any, page: Any, demo_accounts: dict[str, Any], demo_db_url: str
 ) -> None:
     a = _enterprise(demo_db_url, demo_accounts["codes"]["ent_a"])
     assert a["phone"], "the demo's enterprises carry a phone number"
@@ -106,7 +81,7 @@ def test_staff_see_internal_layers_and_private_fields_until_they_sign_out(
     assert "phone" not in page.evaluate(POPUP_FIELDS, "enterprises")
     assert a["phone"] not in _popup_text(page, a["id"])
 
-    _sign_in(page, "staff")
+    sign_in(page, "staff")
     page.wait_for_function(OFFERED, arg="clues")
     assert page.locator(".om-layer-control .om-layer-name[data-layer=clues]").count() == 1
     assert page.locator(".om-legend-layer[data-layer=clues]").count() == 1
@@ -123,7 +98,12 @@ def test_staff_see_internal_layers_and_private_fields_until_they_sign_out(
 
 
 def test_a_link_to_a_clue_opens_for_staff_signed_in(
-    page: Any, browser_context: Any, site_url: str, live_site: Any, demo_accounts: dict[str, Any]
+    sign_in: Any,
+    page: Any,
+    browser_context: Any,
+    site_url: str,
+    live_site: Any,
+    demo_accounts: dict[str, Any],
 ) -> None:
     client = live_site[1].test_client()
     fid = _clue(
@@ -132,7 +112,7 @@ def test_a_link_to_a_clue_opens_for_staff_signed_in(
         demo_accounts["codes"]["ent_a"],
         "链接打开 / opened from a link",
     )["id"]
-    _sign_in(page, "staff")
+    sign_in(page, "staff")
     # a new tab on the link, with the session: the clue's layer is the user's, so it opens
     other = browser_context.new_page()
     other.set_default_timeout(TIMEOUT_MS)
@@ -147,12 +127,12 @@ def test_a_link_to_a_clue_opens_for_staff_signed_in(
 
 
 def test_an_enterprise_sees_its_own_private_fields_and_internal_rows_only(
-    page: Any, demo_accounts: dict[str, Any], demo_db_url: str
+    sign_in: Any, page: Any, demo_accounts: dict[str, Any], demo_db_url: str
 ) -> None:
     a = _enterprise(demo_db_url, demo_accounts["codes"]["ent_a"])
     b = _enterprise(demo_db_url, demo_accounts["codes"]["ent_b"])
     assert a["phone"] and b["phone"] and a["phone"] != b["phone"]
-    _sign_in(page, "ent_b")
+    sign_in(page, "ent_b")
     # internal layers join with its own rows only (read:*:own): its hazardous chemicals
     page.wait_for_function(OFFERED, arg="hazardous_chemicals")
     assert b["phone"] in _popup_text(page, b["id"])
@@ -185,7 +165,7 @@ def test_the_page_layers_need_a_signed_in_user(site_url: str, demo_accounts: Any
 
 
 def test_staff_see_the_clues_on_the_map_and_lose_them_when_signing_out(
-    page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any]
+    sign_in: Any, page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any]
 ) -> None:
     client = live_site[1].test_client()
     case_no = _clue(
@@ -196,7 +176,7 @@ def test_staff_see_the_clues_on_the_map_and_lose_them_when_signing_out(
     )["properties"]["case_no"]
     assert page.locator(CLUES).count() == 0  # the public page has no clues
     assert page.evaluate("window.onemap.layers.clues === undefined")
-    _sign_in(page, "staff")
+    sign_in(page, "staff")
     page.locator(CLUES).first.wait_for()
     page.wait_for_function(f"() => ({DRAWN})().includes({case_no!r})")
     page.locator(".om-legend-layer[data-layer='clues']").wait_for(state="attached")
@@ -207,7 +187,7 @@ def test_staff_see_the_clues_on_the_map_and_lose_them_when_signing_out(
 
 
 def test_an_enterprise_user_sees_only_its_own_clues(
-    page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any]
+    sign_in: Any, page: Any, live_site: tuple[str, Flask], demo_accounts: dict[str, Any]
 ) -> None:
     client = live_site[1].test_client()
     staff, codes = demo_accounts["headers"]["staff"], demo_accounts["codes"]
@@ -217,7 +197,7 @@ def test_an_enterprise_user_sees_only_its_own_clues(
     theirs = _clue(client, staff, codes["ent_b"], "地图可见性 B / map visibility B")["properties"][
         "case_no"
     ]
-    _sign_in(page, "ent_a")
+    sign_in(page, "ent_a")
     page.locator(CLUES).first.wait_for()
     page.wait_for_function(f"() => ({DRAWN})().includes({mine!r})")
     shown = page.evaluate(DRAWN)
